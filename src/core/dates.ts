@@ -1,0 +1,47 @@
+import type { DateValue } from './odata/ast.js';
+
+/** `YYYY-MM-DDTHH:mm[:ss[.f{1,7}]]` plus `Z`, `±hh:mm` or nothing (UTC), as PROTOCOL.md §2.2 reads dates. */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?(Z|[+-]\d{2}:\d{2})?$/i;
+
+/** Parses a date-time string into an instant at microsecond precision; null when it is not one. */
+export function parseDateTime(text: string): DateValue | null {
+  const m = DATE_TIME.exec(text);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s = '0', frac = '', zone = 'Z'] = m;
+  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  let offsetMinutes = 0;
+  if (zone.toUpperCase() !== 'Z') {
+    const oh = Number(zone.slice(1, 3)), om = Number(zone.slice(4, 6));
+    if (oh > 23 || om > 59) return null;
+    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (oh * 60 + om);
+  }
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000;
+  const micros = Number((frac + '000000').slice(0, 6));
+  return { kind: 'date', micros: ms * 1000 + micros };
+}
+
+/** `cast(YYYY-MM-DD,Edm.Date)`: the date at 00:00Z. */
+export function parseDate(text: string): DateValue | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return null;
+  const year = Number(m[1]), month = Number(m[2]), day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return { kind: 'date', micros: Date.UTC(year, month - 1, day) * 1000 };
+}
+
+/** Epoch milliseconds of a date-time string (L-14), or null. */
+export function epochMsOf(text: string): number | null {
+  const value = parseDateTime(text);
+  return value === null ? null : Math.floor(value.micros / 1000);
+}
+
+/** `YYYY-MM-DDTHH:mm:ss.sssZ`: the one way dates are written. */
+export function formatDateTime(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}

@@ -1,0 +1,22 @@
+/** A scalar app-field value (PROTOCOL.md §2.2): nested objects and arrays are invalid. */
+export type FieldValue = string | number | boolean | null;
+
+/** A row as JSON: an `id`, system properties and app fields. */
+export type Item = Readonly<Record<string, FieldValue>>;
+
+/** The five system properties; every other key is an app field. */
+export const SYSTEM_PROPERTIES = ['id', 'createdAt', 'updatedAt', 'version', 'deleted'] as const;
+export type SystemProperty = (typeof SYSTEM_PROPERTIES)[number];
+
+export const isSystemProperty = (name: string): name is SystemProperty =>
+  (SYSTEM_PROPERTIES as readonly string[]).includes(name);
+
+/** The app fields of a row, without system properties. */
+export function appFields(item: Item): Record<string, FieldValue> {
+  const out: Record<string, FieldValue> = {};
+  for (const [key, value] of Object.entries(item)) if (!isSystemProperty(key)) out[key] = value;
+  return out;
+}
+
+/** True when `item` is a tombstone. */
+export const isTombstone = (item: Item): boolean => item['deleted'] === true;

@@ -1,0 +1,41 @@
+/**
+ * The `$filter` AST (PROTOCOL.md §2.4): one clean union that the local evaluator walks and the
+ * server compiles to parameterised SQL. Positions are 0-based offsets in the decoded `$filter`.
+ */
+
+/** A date-time instant, kept at microsecond precision (a 7th fractional digit is truncated). */
+export interface DateValue {
+  readonly kind: 'date';
+  /** Microseconds since the Unix epoch (fits a double exactly for any realistic date). */
+  readonly micros: number;
+}
+
+/** A literal's value: scalars plus dates. */
+export type LiteralValue = string | number | boolean | null | DateValue;
+
+export type ComparisonOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
+export type LogicalOp = 'and' | 'or';
+export type ArithmeticOp = 'add' | 'sub' | 'mul' | 'div' | 'mod';
+export type BinaryOp = ComparisonOp | LogicalOp | ArithmeticOp;
+
+/** Function names, lowercased, as PROTOCOL.md §2.4 lists them. */
+export type FunctionName =
+  | 'contains' | 'startswith' | 'endswith' | 'substringof' | 'indexof' | 'length' | 'substring'
+  | 'tolower' | 'toupper' | 'trim' | 'concat' | 'replace'
+  | 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second'
+  | 'round' | 'floor' | 'ceiling';
+
+export type Expr =
+  | { readonly kind: 'literal'; readonly value: LiteralValue }
+  | { readonly kind: 'field'; readonly name: string }
+  | { readonly kind: 'not'; readonly operand: Expr }
+  | { readonly kind: 'negate'; readonly operand: Expr }
+  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
+  | { readonly kind: 'in'; readonly operand: Expr; readonly values: readonly LiteralValue[] }
+  | { readonly kind: 'call'; readonly name: FunctionName; readonly args: readonly Expr[] };
+
+/** One `$orderby` key; `id asc` is always appended last by the query layer. */
+export interface OrderKey {
+  readonly field: string;
+  readonly direction: 'asc' | 'desc';
+}

@@ -1,0 +1,132 @@
+/**
+ * The engine reaches the world only through these ports (STYLE.md §2.2). The service worker
+ * implements them over IndexedDB, fetch and worker APIs (sw/); test/support has in-memory fakes.
+ */
+import type { Item } from '../core/item.js';
+import type { NewOp, Op } from '../core/op.js';
+
+/** A local row: what the app sees, plus the versions it may legitimately hold (PROTOCOL.md §3.2). */
+export interface StoredRow {
+  readonly table: string;
+  readonly id: string;
+  readonly item: Item;
+  readonly knownVersions: readonly string[];
+}
+
+/** A conflict held for the user, keyed by its op's seq (PROTOCOL.md §3.1). */
+export interface ConflictRecord {
+  readonly opSeq: number;
+  readonly table: string;
+  readonly itemId: string;
+  readonly opKind: 'insert' | 'update' | 'delete';
+  readonly reason: 'precondition' | 'already-exists' | 'deleted-on-server';
+  readonly status: number;
+  readonly baseRow: Item | null;
+  readonly localRow: Item | null;
+  readonly serverRow: Item | null;
+  readonly detectedAt: number;
+}
+
+/** A pull cursor for one (table, queryId) (PROTOCOL.md §3.1, §3.6). */
+export interface SyncStateRecord {
+  readonly table: string;
+  readonly queryId: string;
+  readonly watermark: { readonly ms: number; readonly raw: string } | null;
+  readonly drain: { readonly ms: number; readonly afterId: string | null } | null;
+  readonly lastPullAt: number | null;
+  /** True once a pull of this query reached its end at least once (F-04, F-05). */
+  readonly complete: boolean;
+}
+
+/** One change inside an atomic commit. */
+export type Change =
+  | { readonly kind: 'put-row'; readonly row: StoredRow }
+  | { readonly kind: 'delete-row'; readonly table: string; readonly id: string }
+  | { readonly kind: 'delete-table-rows'; readonly table: string }
+  /** Appends an op; its seq is returned in `appendedSeqs` in order. */
+  | { readonly kind: 'append-op'; readonly op: NewOp }
+  | { readonly kind: 'put-op'; readonly op: Op }
+  | { readonly kind: 'delete-op'; readonly seq: number }
+  | { readonly kind: 'put-conflict'; readonly conflict: ConflictRecord }
+  | { readonly kind: 'delete-conflict'; readonly opSeq: number }
+  | { readonly kind: 'put-sync-state'; readonly state: SyncStateRecord }
+  | { readonly kind: 'delete-sync-state'; readonly table: string; readonly queryId: string };
+
+/** Every change of a commit lands in one strict transaction, or none does. */
+export type CommitResult =
+  | { readonly ok: true; readonly appendedSeqs: readonly number[] }
+  | { readonly ok: false; readonly reason: 'quota' };
+
+/** The local database: rows, op-log, conflicts and pull cursors (W-01: one commit, one transaction). */
+export interface LocalStore {
+  getRow(table: string, id: string): Promise<StoredRow | null>;
+  /** Every row of a table, in id order (warms the engine's in-memory index once per wake). */
+  getRows(table: string): Promise<StoredRow[]>;
+  getOp(table: string, itemId: string): Promise<Op | null>;
+  /** Every op, ascending seq; only the table's when given. */
+  listOps(table?: string): Promise<Op[]>;
+  getConflict(opSeq: number): Promise<ConflictRecord | null>;
+  listConflicts(table?: string): Promise<ConflictRecord[]>;
+  getSyncState(table: string, queryId: string): Promise<SyncStateRecord | null>;
+  listSyncStates(table: string): Promise<SyncStateRecord[]>;
+  commit(changes: readonly Change[]): Promise<CommitResult>;
+}
+
+/** Small persisted key-value state: config, observed dialect per table (idb-keyval in the worker). */
+export interface MetaStore {
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+}
+
+/** A request to the upstream server, path relative to its origin. */
+export interface OutboundRequest {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Path and query, e.g. `/tables/todoitem/abc?__includedeleted=true`. */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | null;
+}
+
+/** What came back: a response (body parsed as JSON when it is JSON, else null), or no answer at all. */
+export type RemoteResponse =
+  | {
+      readonly kind: 'response';
+      readonly status: number;
+      /** Header names lowercased. */
+      readonly headers: Readonly<Record<string, string>>;
+      readonly body: unknown;
+    }
+  | { readonly kind: 'network-error'; readonly message: string };
+
+/** The only way to the upstream server. */
+export interface TablesRemote {
+  send(request: OutboundRequest): Promise<RemoteResponse>;
+}
+
+/** Serialises push, pull, purge and resolve (U-01, G-07): a Web Lock in the worker. */
+export interface SyncLock {
+  run<T>(task: () => Promise<T>): Promise<T>;
+}
+
+/** Asks the platform to push later (Background Sync tag `tablesync`, U-20). */
+export interface PushScheduler {
+  schedule(): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+/** Randomness as a port: ids and back-off jitter. */
+export interface Entropy {
+  /** 16 random bytes. */
+  randomBytes(): Uint8Array;
+  /** A number in [0, 1). */
+  jitter(): number;
+}
+
+export interface Log {
+  info(message: string, data?: Readonly<Record<string, unknown>>): void;
+  error(message: string, data?: Readonly<Record<string, unknown>>): void;
+  debug(message: string, data?: Readonly<Record<string, unknown>>): void;
+}

@@ -1,0 +1,158 @@
+/**
+ * The one place where page and worker meet: the Comlink API the worker exposes (SyncApi), its
+ * results and events, and the handshake message. Types only; the page library wraps SyncApi in
+ * SyncClient, which adds reconnection, per-call timeouts and event subscriptions.
+ */
+
+/** A row as the app sees it. */
+export type Row = Readonly<Record<string, string | number | boolean | null>>;
+
+/** Why pushing is paused. */
+export type BlockedReason = 'needs-auth' | 'identity';
+
+/** Why a push stopped before the queue was empty (PROTOCOL.md §3.4, U-22). */
+export type PushStopReason = 'offline' | 'backoff' | 'needs-auth';
+
+/** What one push did (U-22). */
+export interface PushResult {
+  readonly completed: number;
+  readonly failed: number;
+  readonly held: number;
+  readonly stopped: PushStopReason | null;
+}
+
+/** `pull()` options (PROTOCOL.md §3.6): a filter only; `push: false` skips the implicit push. */
+export interface PullOptions {
+  readonly table: string;
+  readonly filter?: string;
+  readonly queryId?: string;
+  readonly push?: boolean;
+}
+
+/** What one pull did. */
+export interface PullResult {
+  readonly table: string;
+  readonly queryId: string;
+  readonly pages: number;
+  readonly rows: number;
+  readonly push: PushResult | null;
+}
+
+/** `purge()` options (PROTOCOL.md §3.7). */
+export interface PurgeOptions {
+  readonly table: string;
+  readonly filter?: string;
+  readonly queryId?: string;
+  readonly force?: boolean;
+  readonly resetWatermarks?: 'none' | 'query' | 'table';
+}
+
+export interface PurgeResult {
+  readonly rows: number;
+  readonly ops: number;
+}
+
+/** A journaled write not yet confirmed by the server, as pages see it. */
+export interface PendingOperation {
+  readonly seq: number;
+  readonly table: string;
+  readonly itemId: string;
+  readonly kind: 'insert' | 'update' | 'delete';
+  readonly state: 'pending' | 'inflight' | 'failed' | 'held';
+  readonly attempts: number;
+  readonly lastStatus: number | null;
+  readonly lastError: unknown;
+  readonly blockedReason: BlockedReason | null;
+  readonly snapshot: Row | null;
+}
+
+/** Why an op conflicts (K-01). */
+export type ConflictReason = 'precondition' | 'already-exists' | 'deleted-on-server';
+
+/** A conflict held for the user; `id` is the op's seq. */
+export interface Conflict {
+  readonly id: number;
+  readonly table: string;
+  readonly itemId: string;
+  readonly opKind: 'insert' | 'update' | 'delete';
+  readonly reason: ConflictReason;
+  readonly status: number;
+  readonly baseRow: Row | null;
+  readonly localRow: Row | null;
+  readonly serverRow: Row | null;
+  readonly detectedAt: number;
+}
+
+/** How to settle a conflict (PROTOCOL.md §3.5). */
+export type Resolution =
+  | { readonly kind: 'server' }
+  | { readonly kind: 'client' }
+  | { readonly kind: 'merge'; readonly value: Row }
+  | { readonly kind: 'discard' }
+  | { readonly kind: 'defer' };
+
+/** The engine's state as a status line would show it. */
+export interface SyncStatus {
+  readonly pending: number;
+  readonly failed: number;
+  readonly held: number;
+  readonly online: boolean;
+  readonly pushing: boolean;
+  readonly pulling: boolean;
+  readonly blockedReason: BlockedReason | null;
+  readonly lastPushAt: number | null;
+  readonly lastPullAt: number | null;
+  readonly nextAttemptAt: number | null;
+}
+
+/** Events the worker sends to every connected page. */
+export type SyncEvent =
+  | { readonly kind: 'status'; readonly status: SyncStatus }
+  | { readonly kind: 'progress'; readonly table: string; readonly queryId: string; readonly pages: number; readonly rows: number }
+  | { readonly kind: 'conflict'; readonly conflict: Conflict }
+  | { readonly kind: 'op-failed'; readonly operation: PendingOperation }
+  | { readonly kind: 'pushed'; readonly result: PushResult }
+  | { readonly kind: 'pulled'; readonly result: PullResult };
+
+export type SyncEventKind = SyncEvent['kind'];
+
+/** Credentials for upstream requests; kept in worker memory only. */
+export interface AuthHeaders {
+  readonly authorization?: string;
+  readonly zumoAuth?: string;
+}
+
+/** The API the worker exposes over Comlink. */
+export interface SyncApi {
+  pull(options: PullOptions): Promise<PullResult>;
+  push(): Promise<PushResult>;
+  /** Push, then pull every configured table. */
+  sync(): Promise<{ readonly push: PushResult; readonly pulls: readonly PullResult[] }>;
+  purge(options: PurgeOptions): Promise<PurgeResult>;
+  pendingOperations(table?: string): Promise<readonly PendingOperation[]>;
+  conflicts(table?: string): Promise<readonly Conflict[]>;
+  resolve(conflictId: number, resolution: Resolution): Promise<void>;
+  status(): Promise<SyncStatus>;
+  setAuth(headers: AuthHeaders | null): Promise<void>;
+  /** Subscribes a Comlink-proxied callback; resolves once registered. */
+  subscribe(listener: (event: SyncEvent) => void): Promise<void>;
+  /** The worker instance's boot id: changes when the worker restarts. */
+  bootId(): Promise<string>;
+}
+
+/** Page → worker messages on `postMessage` (outside Comlink). */
+export type PageMessage =
+  | { readonly type: 'tablesync:connect'; readonly port: MessagePortLike }
+  | { readonly type: 'tablesync:online' }
+  | { readonly type: 'tablesync:ping' };
+
+/** Structural stand-in so this file needs neither DOM nor WebWorker types. */
+export interface MessagePortLike {
+  postMessage(message: unknown, transfer?: unknown[]): void;
+}
+
+/** Errors cross Comlink as `{code, message}`; the codes are PROTOCOL.md §2.6's. */
+export interface SyncApiError {
+  readonly code: string;
+  readonly message: string;
+}

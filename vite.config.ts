@@ -1,0 +1,34 @@
+import { defineConfig } from 'vitest/config';
+
+// Builds are driven by scripts/build.ts (one library build per output); this file configures the tests.
+export default defineConfig({
+  test: {
+    maxWorkers: 2, // on 2 cores `vitest run` would otherwise use one worker
+    teardownTimeout: 10_000,
+    coverage: {
+      enabled: true,
+      provider: 'v8',
+      include: ['src/core/**/*.ts'],
+      exclude: ['src/core/**/types.ts', 'src/core/odata/ast.ts'],
+      reporter: ['text-summary'],
+    },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'server', include: ['test/server/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
