@@ -4,6 +4,9 @@
  */
 import type { Item } from '../core/item.js';
 import type { NewOp, Op } from '../core/op.js';
+import type { OutboundRequest } from '../core/dialect/types.js';
+
+export type { OutboundRequest };
 
 /** A local row: what the app sees, plus the versions it may legitimately hold (PROTOCOL.md §3.2). */
 export interface StoredRow {
@@ -76,15 +79,6 @@ export interface LocalStore {
 export interface MetaStore {
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;
-}
-
-/** A request to the upstream server, path relative to its origin. */
-export interface OutboundRequest {
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  /** Path and query, e.g. `/tables/todoitem/abc?__includedeleted=true`. */
-  readonly path: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string | null;
 }
 
 /** What came back: a response (body parsed as JSON when it is JSON, else null), or no answer at all. */

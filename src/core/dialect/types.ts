@@ -81,3 +81,12 @@ export interface TableResponse {
   /** JSON-serialisable body, or null for 204/304. */
   readonly body: unknown;
 }
+
+/** A request to the upstream server, path relative to its origin (planned in core, sent by a shell). */
+export interface OutboundRequest {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Path and query, e.g. `/tables/todoitem/abc?__includedeleted=true`. */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | null;
+}
