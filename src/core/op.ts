@@ -39,6 +39,8 @@ export interface Op {
   readonly blockedReason: BlockedReason | null;
   /** Epoch ms before which an automatic push skips this op (back-off); null = now. */
   readonly nextAttemptAt: number | null;
+  /** Set on an `update` whose server row is a tombstone: undelete it (If-Match `baseVersion`) before sending the snapshot (K-05). */
+  readonly undelete?: true;
 }
 
 /** An op before the op-log assigns its `seq`. */

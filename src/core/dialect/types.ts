@@ -87,6 +87,44 @@ export interface OutboundRequest {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** Path and query, e.g. `/tables/todoitem/abc?__includedeleted=true`. */
   readonly path: string;
+  /** Header names lowercased (`zumo-api-version`, `content-type`, `if-match`). */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | null;
+}
+
+/** The per-dialect facts of PROTOCOL.md §1, one record in `v2.ts` and one in `v3.ts`. */
+export interface DialectFacts {
+  readonly dialect: Dialect;
+  /** The `ZUMO-API-VERSION` value the engine sends upstream. */
+  readonly apiVersion: string;
+  /** Rows per page when neither `$top` nor the table caps it. */
+  readonly pageSize: number;
+  /** Largest `$top` accepted when the table sets none. */
+  readonly maxTop: number;
+  /** The verb the engine sends for an update: PATCH merges (v2), PUT replaces (v3). */
+  readonly updateMethod: 'PATCH' | 'PUT';
+  /** `DELETE` answers 200 with the tombstone (v2) or an empty 204 (v3). */
+  readonly deleteStatus: 200 | 204;
+  /** A list body is a bare array (or `{results,count}`) in v2, `{items,count,nextLink}` in v3. */
+  readonly listShape: 'array' | 'items';
+  /** More rows are signalled by a `Link` header (v2) or a `nextLink` query string (v3). */
+  readonly continuation: 'link' | 'nextLink';
+  /** The code for a read or write aimed at a tombstone: 404 `item_not_found` (v2), 410 `item_deleted` (v3). */
+  readonly tombstoneCode: 'item_not_found' | 'item_deleted';
+  /** v2 refuses `createdAt`, `updatedAt`, `deleted` in write bodies; v3 ignores every system property. */
+  readonly reservedProperties: 'reject' | 'ignore';
+  /** A PATCH body `version` without `If-Match` is the expected version in v2; v3 ignores it. */
+  readonly bodyVersionIsPrecondition: boolean;
+  /** The `$filter` date literal for an instant, 3 digits and `Z` (L-03). */
+  readonly dateLiteral: (epochMs: number) => string;
+}
+
+/** A validated write body (PROTOCOL.md §2.2): the id and app fields to store, and a v2 expected version. */
+export interface WriteBody {
+  /** The row id; null on an insert without one (the caller generates a UUIDv4). */
+  readonly id: string | null;
+  /** App fields only: every system property is removed or refused. */
+  readonly fields: Readonly<Record<string, string | number | boolean | null>>;
+  /** v2 PATCH body `version` when no `If-Match` was sent: a mismatch is a 409 (S-19, F-12). */
+  readonly expectedVersion: string | null;
 }

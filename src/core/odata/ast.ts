@@ -18,13 +18,14 @@ export type LogicalOp = 'and' | 'or';
 export type ArithmeticOp = 'add' | 'sub' | 'mul' | 'div' | 'mod';
 export type BinaryOp = ComparisonOp | LogicalOp | ArithmeticOp;
 
-/** Function names, lowercased, as PROTOCOL.md §2.4 lists them. */
+/** Function names, lowercased, as PROTOCOL.md §2.4 lists them; parseFilter rewrites `substringof(t,s)` to `contains(s,t)`. */
 export type FunctionName =
   | 'contains' | 'startswith' | 'endswith' | 'substringof' | 'indexof' | 'length' | 'substring'
   | 'tolower' | 'toupper' | 'trim' | 'concat' | 'replace'
   | 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second'
   | 'round' | 'floor' | 'ceiling';
 
+/** A `$filter` expression; parseFilter folds `-` before a number literal into the literal. */
 export type Expr =
   | { readonly kind: 'literal'; readonly value: LiteralValue }
   | { readonly kind: 'field'; readonly name: string }

@@ -1,0 +1,116 @@
+import { isSystemProperty, type Item } from '../item.js';
+import type { Op } from '../op.js';
+import { dialectFacts } from './dialect-facts.js';
+import { formatETag } from './precondition.js';
+import type { Dialect, OutboundRequest } from './types.js';
+
+/** Where and how the engine talks upstream. */
+export interface OutboundOptions {
+  readonly dialect: Dialect;
+  /** The table's name on the wire; defaults to the op's. */
+  readonly table?: string;
+  /** A mount path before `/tables/` on the upstream origin, e.g. `/api`; default none. */
+  readonly prefix?: string;
+}
+
+/** A row to bring back from a tombstone (K-05): its id, the snapshot to store, the tombstone's version. */
+export interface UndeleteTarget {
+  readonly table: string;
+  readonly id: string;
+  readonly snapshot: Item;
+  readonly ifMatch: string;
+}
+
+const collectionPath = (table: string, prefix = ''): string => `${prefix}/tables/${encodeURIComponent(table)}`;
+const itemPath = (table: string, id: string, prefix = ''): string =>
+  `${collectionPath(table, prefix)}/${encodeURIComponent(id)}`;
+
+/** The `id` and app fields of a row: every other system property is dropped (U-04, U-05). */
+function wireBody(snapshot: Item): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(snapshot).filter(([key]) => key === 'id' || !isSystemProperty(key)));
+}
+
+function headersFor(dialect: Dialect, hasBody: boolean, version: string | null): Record<string, string> {
+  const headers: Record<string, string> = { 'zumo-api-version': dialectFacts(dialect).apiVersion };
+  if (hasBody) headers['content-type'] = 'application/json';
+  if (version !== null) headers['if-match'] = formatETag(version);
+  return headers;
+}
+
+function mustSnapshot(op: Op): Item {
+  if (op.snapshot === null) throw new Error(`A ${op.kind} op for ${op.itemId} has no snapshot`);
+  return op.snapshot;
+}
+
+/**
+ * The upstream request replaying one op (PROTOCOL.md §3.4 step 4; U-04…U-07): insert `POST`;
+ * update v2 `PATCH` with the snapshot plus `null` for each `baseRow` app field it lacks, v3 `PUT`
+ * with the whole snapshot; delete `DELETE`. Header names are lowercase; `If-Match` goes exactly
+ * when `baseVersion` is not null, never on an insert.
+ */
+export function planOpRequest(op: Op, options: OutboundOptions): OutboundRequest {
+  const table = options.table ?? op.table;
+  const facts = dialectFacts(options.dialect);
+  switch (op.kind) {
+    case 'insert': {
+      const body = wireBody({ ...mustSnapshot(op), id: op.itemId });
+      return {
+        method: 'POST',
+        path: collectionPath(table, options.prefix),
+        headers: headersFor(options.dialect, true, null),
+        body: JSON.stringify(body),
+      };
+    }
+    case 'update': {
+      const body = wireBody({ ...mustSnapshot(op), id: op.itemId });
+      if (facts.updateMethod === 'PATCH' && op.baseRow !== null) {
+        for (const key of Object.keys(op.baseRow)) if (!isSystemProperty(key) && !(key in body)) body[key] = null;
+      }
+      return {
+        method: facts.updateMethod,
+        path: itemPath(table, op.itemId, options.prefix),
+        headers: headersFor(options.dialect, true, op.baseVersion),
+        body: JSON.stringify(body),
+      };
+    }
+    case 'delete':
+      return {
+        method: 'DELETE',
+        path: itemPath(table, op.itemId, options.prefix),
+        headers: headersFor(options.dialect, false, op.baseVersion),
+        body: null,
+      };
+  }
+}
+
+/**
+ * Bringing a tombstone back for a `client` resolution (K-05), with the tombstone's `If-Match`:
+ * v3 `PUT /tables/t/{id}?__includedeleted=true` with the snapshot; v2 `POST /tables/t/{id}`
+ * without a body, after which the engine sends the update with the new version.
+ */
+export function planUndelete(target: UndeleteTarget, options: Omit<OutboundOptions, 'table'>): OutboundRequest {
+  const path = itemPath(target.table, target.id, options.prefix);
+  if (options.dialect === 'v2') {
+    return { method: 'POST', path, headers: headersFor('v2', false, target.ifMatch), body: null };
+  }
+  return {
+    method: 'PUT',
+    path: `${path}?__includedeleted=true`,
+    headers: headersFor('v3', true, target.ifMatch),
+    body: JSON.stringify(wireBody({ ...target.snapshot, id: target.id })),
+  };
+}
+
+/**
+ * The lookup sent when a conflict body is not a server row (U-12):
+ * `GET /tables/t?$filter=(id eq '<id>')&__includeDeleted=true`, quotes doubled, percent-encoded.
+ */
+export function planLookup(table: string, id: string, dialect: Dialect, prefix = ''): OutboundRequest {
+  const filter = encodeURIComponent(`(id eq '${id.replace(/'/g, "''")}')`);
+  return {
+    method: 'GET',
+    path: `${collectionPath(table, prefix)}?$filter=${filter}&__includeDeleted=true`,
+    headers: headersFor(dialect, false, null),
+    body: null,
+  };
+}

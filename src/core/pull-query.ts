@@ -1,0 +1,53 @@
+/**
+ * Turns a pull cursor's abstract request into the upstream GET of PROTOCOL.md §3.6 step 2, in
+ * either dialect: bounds as date literals, `$orderby`, `$top`, `__includeDeleted=true`, and
+ * never `$skip`, `$select` or a count.
+ */
+import type { Dialect, OutboundRequest } from './dialect/types.js';
+import { formatDateTime } from './dates.js';
+import type { PullFetch } from './watermark.js';
+
+/** Inputs of one pull request besides the cursor's bounds: the table, the upstream dialect and the pull filter (L-02). */
+export interface PullRequestOptions {
+  readonly table: string;
+  readonly dialect: Dialect;
+  /** The pull's filter text as validated by `parsePullQuery`; null when unfiltered. */
+  readonly filter: string | null;
+}
+
+const API_VERSION: { readonly [D in Dialect]: string } = { v2: '2.0.0', v3: '3.0.0' };
+const PAGE_SIZE: { readonly [D in Dialect]: number } = { v2: 50, v3: 100 };
+
+/** The default rows per pull request N: 50 in v2, 100 in v3 (L-02). */
+export function defaultPullPageSize(dialect: Dialect): number {
+  return PAGE_SIZE[dialect];
+}
+
+/** A date bound as the dialect writes it, 3 digits and `Z`: `datetimeoffset'…'` or `cast(…,Edm.DateTimeOffset)` (L-03). */
+export function dateLiteral(epochMs: number, dialect: Dialect): string {
+  const text = formatDateTime(epochMs);
+  return dialect === 'v2' ? `datetimeoffset'${text}'` : `cast(${text},Edm.DateTimeOffset)`;
+}
+
+/** The GET for one pull step: `(F) and (updatedAt ge …)`… parenthesised, `$orderby`, `$top`, `__includeDeleted=true`, values percent-encoded (L-02, L-03, L-07, L-08). */
+export function buildPullRequest(step: PullFetch, options: PullRequestOptions): OutboundRequest {
+  const { dialect, filter } = options;
+  const clauses: string[] = [];
+  if (filter !== null) clauses.push(filter);
+  if (step.ge !== null) clauses.push(`updatedAt ge ${dateLiteral(step.ge, dialect)}`);
+  if (step.lt !== null) clauses.push(`updatedAt lt ${dateLiteral(step.lt, dialect)}`);
+  if (step.afterId !== null) clauses.push(`id gt '${step.afterId.replace(/'/g, "''")}'`);
+  const params: (readonly [string, string])[] = [];
+  if (clauses.length === 1) params.push(['$filter', clauses[0] as string]);
+  else if (clauses.length > 1) params.push(['$filter', clauses.map((c) => `(${c})`).join(' and ')]);
+  params.push(['$orderby', step.orderBy === 'id' ? 'id' : 'updatedAt,id']);
+  params.push(['$top', String(step.top)]);
+  params.push(['__includeDeleted', 'true']);
+  const query = params.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&');
+  return {
+    method: 'GET',
+    path: `/tables/${encodeURIComponent(options.table)}?${query}`,
+    headers: { 'ZUMO-API-VERSION': API_VERSION[dialect] },
+    body: null,
+  };
+}
