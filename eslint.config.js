@@ -8,7 +8,12 @@ const restrict = (files, patterns) => ({
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.data/**'] },
-  { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: { '@typescript-eslint/no-explicit-any': 'error' },
+  },
   restrict(['src/core/**/*.ts'], [['**/engine/**', '**/server/**', '**/client/**', '**/sw/**', '**/protocol*'], ['node:*', 'fastify', 'pg', '@electric-sql/*', 'comlink', 'workbox-*', 'idb-keyval']]),
   restrict(['src/engine/**/*.ts'], [['**/server/**', '**/client/**', '**/sw/**'], ['node:*', 'fastify', 'pg', '@electric-sql/*', 'comlink', 'workbox-*', 'idb-keyval']]),
   restrict(['src/server/**/*.ts'], [['**/engine/**', '**/client/**', '**/sw/**', '**/protocol*']]),

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 
-const projects = ['src/core', 'src/engine', 'src/server', 'src/client', 'sw', 'tsconfig.tools.json'];
+const projects = ['src/core', 'src/engine', 'src/server', 'src/client', 'sw', 'tsconfig.tools.json', 'test/unit/sw'];
 let failed = false;
 const hasSources = (dir: string): boolean =>
   !existsSync(dir) || !dir.startsWith('src/') || readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.ts') && !String(f).endsWith('tsconfig.json'));

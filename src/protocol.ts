@@ -146,6 +146,12 @@ export type PageMessage =
   | { readonly type: 'tablesync:online' }
   | { readonly type: 'tablesync:ping' };
 
+/**
+ * Worker → page messages (outside Comlink): a starting worker announces its boot id to every
+ * window, so a page whose port died with the previous instance reconnects at once.
+ */
+export type WorkerMessage = { readonly type: 'tablesync:boot'; readonly bootId: string };
+
 /** Structural stand-in so this file needs neither DOM nor WebWorker types. */
 export interface MessagePortLike {
   postMessage(message: unknown, transfer?: unknown[]): void;

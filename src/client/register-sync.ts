@@ -1,0 +1,50 @@
+/** `registerSync()`: registers the worker with workbox-window, waits until it controls the page, connects. */
+import { Workbox } from 'workbox-window';
+import { createSyncClient, waitForController, type SyncClient } from './sync-client.js';
+
+/** Options of `registerSync`; table settings travel to the worker in its script URL's query. */
+export interface RegisterSyncOptions {
+  /** Default `/tablesync-sw.js`. */
+  readonly scriptUrl?: string;
+  readonly scope?: string;
+  readonly tables?: readonly string[];
+  /** The upstream origin when it is not the page's. */
+  readonly upstream?: string;
+  /** The dialect answered to app requests that name none. */
+  readonly dialect?: 'v2' | 'v3';
+  readonly upstreamDialect?: 'v2' | 'v3';
+  readonly policy?: 'merge' | 'serverWins' | 'clientWins' | 'lastWriteWins' | 'hold';
+  /** How long a call may go unanswered before the client checks the worker (default 4000 ms). */
+  readonly callTimeoutMs?: number;
+}
+
+/** The worker's script URL with the configuration in its query. */
+export function workerUrl(options: RegisterSyncOptions, base: string): string {
+  const url = new URL(options.scriptUrl ?? '/tablesync-sw.js', base);
+  if (options.tables && options.tables.length > 0) url.searchParams.set('tables', options.tables.join(','));
+  if (options.upstream !== undefined) url.searchParams.set('upstream', options.upstream);
+  if (options.dialect) url.searchParams.set('dialect', options.dialect);
+  if (options.upstreamDialect) url.searchParams.set('upstreamDialect', options.upstreamDialect);
+  if (options.policy) url.searchParams.set('policy', options.policy);
+  return url.origin === new URL(base).origin ? url.pathname + url.search : url.href;
+}
+
+/** Registers the tablesync worker and resolves with a connected SyncClient once it controls the page. */
+export async function registerSync(options: RegisterSyncOptions = {}): Promise<SyncClient> {
+  const container = navigator.serviceWorker;
+  const workbox = new Workbox(workerUrl(options, location.href), options.scope === undefined ? undefined : { scope: options.scope });
+  // `immediate`: without it workbox-window waits for the window's `load` event.
+  await workbox.register({ immediate: true });
+  if (!container.controller) {
+    // An active worker that does not control this page (after a shift-reload) claims it on a ping.
+    void container.ready.then((registration) => registration.active?.postMessage({ type: 'tablesync:ping' }));
+  }
+  await waitForController(container);
+  const client = createSyncClient({
+    container,
+    events: window,
+    ...(options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs }),
+  });
+  await client.bootId();
+  return client;
+}

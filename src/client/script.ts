@@ -1,0 +1,33 @@
+/**
+ * The drop-in entry: `<script src="/tablesync.js" data-tables="todoitem" defer></script>`. Reads the
+ * tag's `data-*` attributes, calls `registerSync` and sets `window.tablesync` at once to a client
+ * whose calls wait for the worker; `await tablesync.ready` gives the connected SyncClient.
+ */
+import { createLazyClient, type LazySyncClient } from './lazy-client.js';
+import { registerSync, type RegisterSyncOptions } from './register-sync.js';
+
+declare global {
+  interface Window {
+    tablesync?: LazySyncClient;
+  }
+}
+
+const data = (document.currentScript as HTMLScriptElement | null)?.dataset ?? {};
+const oneOf = <T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined =>
+  allowed.find((item) => item === value);
+const dialect = oneOf(data['dialect'], ['v2', 'v3'] as const);
+const upstreamDialect = oneOf(data['upstreamDialect'], ['v2', 'v3'] as const);
+const policy = oneOf(data['policy'], ['merge', 'serverWins', 'clientWins', 'lastWriteWins', 'hold'] as const);
+const tables = (data['tables'] ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+const options: RegisterSyncOptions = {
+  ...(data['sw'] ? { scriptUrl: data['sw'] } : {}),
+  ...(tables.length > 0 ? { tables } : {}),
+  ...(data['upstream'] ? { upstream: data['upstream'] } : {}),
+  ...(dialect ? { dialect } : {}),
+  ...(upstreamDialect ? { upstreamDialect } : {}),
+  ...(policy ? { policy } : {}),
+};
+
+const ready = registerSync(options);
+ready.catch((error: unknown) => console.error('[tablesync] could not start the service worker', error));
+window.tablesync = createLazyClient(ready);

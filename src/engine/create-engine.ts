@@ -1,0 +1,153 @@
+import type { Dialect } from '../core/dialect/types.js';
+import { SyncError } from '../core/errors.js';
+import type { EngineContext, RuntimeState } from './engine-context.js';
+import type { Engine, EngineDeps, PullOptions, PullResult, PushResult, SyncResult } from './engine-types.js';
+import { createCredentials } from './credentials.js';
+import { createEvents } from './events.js';
+import { createFacade } from './facade.js';
+import { createMutex } from './mutex.js';
+import { planPull, pullLocked } from './pull.js';
+import { planPurge, purgeLocked } from './purge.js';
+import { pushLocked } from './push.js';
+import { resolveLocked } from './resolve.js';
+import { readStatus } from './status.js';
+import { createTableConfigs } from './table-config.js';
+import { createTableIndex } from './table-index.js';
+import { loadAppDialects } from './table-state.js';
+import { conflictOf, pendingOperationOf } from './views.js';
+
+const BACKGROUND_PULL_RETRY_MS = 30_000;
+
+/** Builds the engine over its ports; it starts nothing until `start()` (STYLE.md §2.4). */
+export function createEngine(deps: EngineDeps): Engine {
+  const tables = createTableConfigs(deps.config);
+  const index = createTableIndex(deps.store);
+  const events = createEvents(deps.log);
+  const credentials = createCredentials();
+  const runtime: RuntimeState = {
+    pushing: false,
+    pulling: false,
+    online: true,
+    lastPushAt: null,
+    lastPullAt: null,
+    stoppedPushes: 0,
+    authBlockedAt: null,
+    observedDialects: new Map<string, Dialect>(),
+    completeTables: new Set<string>(),
+    backgroundPulls: new Map<string, number>(),
+  };
+  const ctx: EngineContext = {
+    deps,
+    tables,
+    index,
+    credentials,
+    events,
+    exclusive: createMutex(),
+    runtime,
+    async commit(changes) {
+      const result = await deps.store.commit(changes);
+      if (result.ok) index.apply(changes);
+      return result;
+    },
+    upstreamDialect: (table) => tables.get(table)?.upstreamDialect ?? runtime.observedDialects.get(table) ?? 'v3',
+  };
+
+  const emitStatus = async (): Promise<void> => events.emit({ kind: 'status', status: await readStatus(ctx) });
+
+  async function push(options: { readonly explicit?: boolean } = {}): Promise<PushResult> {
+    const result = await deps.lock.run(async () => {
+      runtime.pushing = true;
+      await emitStatus();
+      return pushLocked(ctx, options.explicit === true);
+    });
+    events.emit({ kind: 'pushed', result });
+    await emitStatus();
+    return result;
+  }
+
+  async function pull(options: PullOptions): Promise<PullResult> {
+    const plan = planPull(ctx, options); // L-15: refused before any request
+    const result = await deps.lock.run(async () => {
+      // L-01: push first, then pull whatever the outcome.
+      const pushed = options.push === false ? null : await pushLocked(ctx, true);
+      if (pushed !== null) events.emit({ kind: 'pushed', result: pushed });
+      runtime.pulling = true;
+      await emitStatus();
+      return pullLocked(ctx, plan, pushed);
+    });
+    events.emit({ kind: 'pulled', result });
+    await emitStatus();
+    return result;
+  }
+
+  /** New credentials may unblock a needs-auth stop (U-13) or ops of this identity (U-17): push soon. */
+  const credentialsChanged = (): void => {
+    deps.scheduler.schedule().catch((error: unknown) => deps.log.error('scheduling a push failed', { error: String(error) }));
+  };
+
+  const facade = createFacade(ctx, {
+    startBackgroundPull(table) {
+      // F-04: the first read starts the pull; one that did not finish is retried at most every 30 s.
+      const startedAt = runtime.backgroundPulls.get(table);
+      if (startedAt !== undefined && deps.clock.now() - startedAt < BACKGROUND_PULL_RETRY_MS) return;
+      runtime.backgroundPulls.set(table, deps.clock.now());
+      pull({ table, push: false }).catch((error: unknown) => deps.log.error('background pull failed', { table, error: String(error) }));
+    },
+    onCredentials: () => credentialsChanged(),
+  });
+
+  return {
+    async start() {
+      // U-03: a request that may have been sent is retried, still attempted.
+      const ops = await deps.store.listOps();
+      const inflight = ops.filter((op) => op.state === 'inflight');
+      if (inflight.length > 0) await ctx.commit(inflight.map((op) => ({ kind: 'put-op', op: { ...op, state: 'pending' } }) as const));
+      if (ops.some((op) => op.blockedReason === 'needs-auth')) runtime.authBlockedAt = credentials.generation;
+      await loadAppDialects(ctx);
+      // Warm the table index in the background, so the first read after a wake waits less.
+      for (const table of tables.keys()) index.rows(table).catch((error: unknown) => deps.log.error('warming a table failed', { table, error: String(error) }));
+    },
+    intercepts: facade.intercepts,
+    async handle(request) {
+      const response = await facade.handle(request);
+      // A journaled write changes the pending count a status line shows.
+      if (request.method.toUpperCase() !== 'GET' && response.headers['x-tablesync'] === 'local' && response.status < 300) {
+        emitStatus().catch((error: unknown) => deps.log.error('status after write failed', { error: String(error) }));
+      }
+      return response;
+    },
+    push,
+    pull,
+    async sync(): Promise<SyncResult> {
+      const pushed = await push({ explicit: true });
+      const pulls: PullResult[] = [];
+      for (const table of tables.keys()) pulls.push(await pull({ table, push: false }));
+      return { push: pushed, pulls };
+    },
+    async purge(options) {
+      const plan = planPurge(ctx, options);
+      const result = await deps.lock.run(() => purgeLocked(ctx, plan));
+      await emitStatus();
+      return result;
+    },
+    async pendingOperations(table) {
+      return (await deps.store.listOps(table)).map(pendingOperationOf);
+    },
+    async conflicts(table) {
+      return (await deps.store.listConflicts(table)).map(conflictOf);
+    },
+    async resolve(conflictId, resolution) {
+      await deps.lock.run(() => resolveLocked(ctx, conflictId, resolution));
+      await emitStatus();
+    },
+    status: () => readStatus(ctx),
+    setAuth(headers) {
+      credentials.set(headers);
+      if (headers !== null) credentialsChanged();
+    },
+    subscribe: (listener) => events.subscribe(listener),
+  };
+}
+
+export type { Engine, EngineDeps };
+export { SyncError };

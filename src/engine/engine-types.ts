@@ -1,0 +1,187 @@
+/**
+ * The engine's public types. They mirror src/protocol.ts structurally (the engine may not import
+ * it: DESIGN.md §3), so a worker can hand engine results straight to pages.
+ */
+import type { Dialect, HttpRequest, TableResponse } from '../core/dialect/types.js';
+import type { ConflictPolicy as CorePolicy } from '../core/conflict.js';
+import type { Item } from '../core/item.js';
+import type { BlockedReason, OpKind, OpState } from '../core/op.js';
+import type { Clock, Entropy, LocalStore, Log, MetaStore, PushScheduler, SyncLock, TablesRemote } from './ports.js';
+
+/** A conflict policy: a preset (PROTOCOL.md §3.5; `merge` is the default, K-12) or a resolver function. */
+export type ConflictPolicy = CorePolicy;
+
+/** One configured table. */
+export interface EngineTableConfig {
+  readonly name: string;
+  /** The dialect answered when an app request names none (default v3, F-02). */
+  readonly appDialect?: Dialect;
+  /** The dialect spoken upstream; unset or null: the app's latest request's, else v3 (PROTOCOL.md §1 rule 3). */
+  readonly upstreamDialect?: Dialect | null;
+  readonly policy?: ConflictPolicy;
+  readonly softDelete?: boolean;
+  readonly pageSize?: number | null;
+  readonly maxTop?: number | null;
+  readonly strict?: boolean;
+}
+
+/** What the worker tells the engine about the upstream and its tables. */
+export interface EngineConfig {
+  /** The upstream origin (`http://127.0.0.1:8080`), or '' for the worker's own origin. */
+  readonly upstream: string;
+  readonly tables: readonly EngineTableConfig[];
+  /** The pull overlap of L-09 (default 1000 ms). */
+  readonly overlapMs?: number;
+  /** The largest request body accepted (default 1 MiB). */
+  readonly bodyLimit?: number;
+}
+
+/** Everything the engine needs from the world. */
+export interface EngineDeps {
+  readonly store: LocalStore;
+  readonly meta: MetaStore;
+  readonly remote: TablesRemote;
+  readonly lock: SyncLock;
+  readonly scheduler: PushScheduler;
+  readonly clock: Clock;
+  readonly entropy: Entropy;
+  readonly log: Log;
+  readonly config: EngineConfig;
+}
+
+/** Why a push stopped before the queue was empty (U-22). */
+export type PushStopReason = 'offline' | 'backoff' | 'needs-auth';
+
+/** What one push did (U-22). */
+export interface PushResult {
+  readonly completed: number;
+  readonly failed: number;
+  readonly held: number;
+  readonly stopped: PushStopReason | null;
+}
+
+/** `pull()` options: a filter only; `push: false` skips the implicit push (L-01). */
+export interface PullOptions {
+  readonly table: string;
+  readonly filter?: string;
+  readonly queryId?: string;
+  readonly push?: boolean;
+}
+
+/** What one pull did. */
+export interface PullResult {
+  readonly table: string;
+  readonly queryId: string;
+  readonly pages: number;
+  readonly rows: number;
+  readonly push: PushResult | null;
+}
+
+/** `purge()` options (PROTOCOL.md §3.7). */
+export interface PurgeOptions {
+  readonly table: string;
+  readonly filter?: string;
+  readonly queryId?: string;
+  readonly force?: boolean;
+  readonly resetWatermarks?: 'none' | 'query' | 'table';
+}
+
+/** What one purge removed. */
+export interface PurgeResult {
+  readonly rows: number;
+  readonly ops: number;
+}
+
+/** An op as pages see it. */
+export interface PendingOperation {
+  readonly seq: number;
+  readonly table: string;
+  readonly itemId: string;
+  readonly kind: OpKind;
+  readonly state: OpState;
+  readonly attempts: number;
+  readonly lastStatus: number | null;
+  readonly lastError: unknown;
+  readonly blockedReason: BlockedReason | null;
+  readonly snapshot: Item | null;
+}
+
+/** Why an op conflicts (K-01). */
+export type ConflictReason = 'precondition' | 'already-exists' | 'deleted-on-server';
+
+/** A conflict held for the user; `id` is its op's seq. */
+export interface Conflict {
+  readonly id: number;
+  readonly table: string;
+  readonly itemId: string;
+  readonly opKind: OpKind;
+  readonly reason: ConflictReason;
+  readonly status: number;
+  readonly baseRow: Item | null;
+  readonly localRow: Item | null;
+  readonly serverRow: Item | null;
+  readonly detectedAt: number;
+}
+
+/** How to settle a conflict (PROTOCOL.md §3.5). */
+export type Resolution =
+  | { readonly kind: 'server' }
+  | { readonly kind: 'client' }
+  | { readonly kind: 'merge'; readonly value: Item }
+  | { readonly kind: 'discard' }
+  | { readonly kind: 'defer' };
+
+/** The engine's state as a status line shows it. */
+export interface SyncStatus {
+  readonly pending: number;
+  readonly failed: number;
+  readonly held: number;
+  readonly online: boolean;
+  readonly pushing: boolean;
+  readonly pulling: boolean;
+  readonly blockedReason: BlockedReason | null;
+  readonly lastPushAt: number | null;
+  readonly lastPullAt: number | null;
+  readonly nextAttemptAt: number | null;
+}
+
+/** Events for every subscriber (the worker relays them to pages). */
+export type SyncEvent =
+  | { readonly kind: 'status'; readonly status: SyncStatus }
+  | { readonly kind: 'progress'; readonly table: string; readonly queryId: string; readonly pages: number; readonly rows: number }
+  | { readonly kind: 'conflict'; readonly conflict: Conflict }
+  | { readonly kind: 'op-failed'; readonly operation: PendingOperation }
+  | { readonly kind: 'pushed'; readonly result: PushResult }
+  | { readonly kind: 'pulled'; readonly result: PullResult };
+
+/** Credentials for upstream requests, kept in memory only (F-15). */
+export interface AuthHeaders {
+  readonly authorization?: string;
+  readonly zumoAuth?: string;
+}
+
+/** What `sync()` did: one push, then a pull per configured table. */
+export interface SyncResult {
+  readonly push: PushResult;
+  readonly pulls: readonly PullResult[];
+}
+
+/** The engine a worker drives: the façade (`intercepts`, `handle`) and the page API. */
+export interface Engine {
+  /** Worker start: `inflight` ops become `pending` (U-03) and persisted state is loaded. */
+  start(): Promise<void>;
+  /** F-01: whether a URL is `{upstream}/tables/{configured table}[/{id}]`. */
+  intercepts(url: string): boolean;
+  /** The façade: answers an app request; never throws for bad input. */
+  handle(request: HttpRequest): Promise<TableResponse>;
+  push(options?: { readonly explicit?: boolean }): Promise<PushResult>;
+  pull(options: PullOptions): Promise<PullResult>;
+  sync(): Promise<SyncResult>;
+  purge(options: PurgeOptions): Promise<PurgeResult>;
+  pendingOperations(table?: string): Promise<readonly PendingOperation[]>;
+  conflicts(table?: string): Promise<readonly Conflict[]>;
+  resolve(conflictId: number, resolution: Resolution): Promise<void>;
+  status(): Promise<SyncStatus>;
+  setAuth(headers: AuthHeaders | null): void;
+  subscribe(listener: (event: SyncEvent) => void): () => void;
+}

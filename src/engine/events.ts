@@ -1,0 +1,29 @@
+import type { Log } from './ports.js';
+import type { SyncEvent } from './engine-types.js';
+
+/** Subscribers of engine events. */
+export interface Events {
+  subscribe(listener: (event: SyncEvent) => void): () => void;
+  emit(event: SyncEvent): void;
+}
+
+/** Fan-out to listeners; a throwing listener is logged and never breaks the engine. */
+export function createEvents(log: Log): Events {
+  const listeners = new Set<(event: SyncEvent) => void>();
+  return {
+    subscribe(listener) {
+      const own = (event: SyncEvent): void => listener(event);
+      listeners.add(own);
+      return () => void listeners.delete(own);
+    },
+    emit(event) {
+      for (const listener of [...listeners]) {
+        try {
+          listener(event);
+        } catch (error) {
+          log.error('event listener threw', { kind: event.kind, error: String(error) });
+        }
+      }
+    },
+  };
+}

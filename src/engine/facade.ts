@@ -1,0 +1,104 @@
+import { errorResponse, formatError } from '../core/dialect/format-error.js';
+import { parseTableRequest } from '../core/dialect/parse-table-request.js';
+import { splitUrl } from '../core/dialect/split-url.js';
+import type { HttpRequest, TableRequest, TableResponse } from '../core/dialect/types.js';
+import type { EngineContext } from './engine-context.js';
+import { answerRead, type ReadRequest } from './local-read.js';
+import { handleWrite } from './local-write.js';
+import { createReadCache } from './read-cache.js';
+import { sendUpstream } from './send-upstream.js';
+import { isTableComplete, noteAppDialect } from './table-state.js';
+
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const LOCAL = { 'x-tablesync': 'local' } as const;
+
+/** The façade the worker routes app requests to (PROTOCOL.md §3.8). */
+export interface Facade {
+  intercepts(url: string): boolean;
+  handle(request: HttpRequest): Promise<TableResponse>;
+}
+
+/** What the façade needs besides the context: a way to start F-04's background pull. */
+export interface FacadeOptions {
+  readonly startBackgroundPull: (table: string) => void;
+  /** Called when an app request brought new credentials (U-13). */
+  readonly onCredentials: () => void;
+}
+
+/** The table name and id of a `/tables/{t}[/{id}]` path, or null. */
+function routeOf(path: string): { readonly table: string; readonly id: string | null } | null {
+  const m = /^\/tables\/([^/]+)(?:\/([^/]+))?\/?$/.exec(path);
+  if (!m) return null;
+  try {
+    return { table: decodeURIComponent(m[1] ?? ''), id: m[2] === undefined ? null : decodeURIComponent(m[2]) };
+  } catch {
+    return null;
+  }
+}
+
+/** The façade over an engine context. */
+export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade {
+  const upstream = ctx.deps.config.upstream.replace(/\/+$/, '');
+  const bodyLimit = ctx.deps.config.bodyLimit ?? DEFAULT_BODY_LIMIT;
+
+  const cache = createReadCache();
+  const local = (response: TableResponse): TableResponse => ({ ...response, headers: { ...response.headers, ...LOCAL } });
+
+  async function route(http: HttpRequest): Promise<TableResponse> {
+    if (ctx.credentials.capture(http.headers)) options.onCredentials(); // F-15: memory only
+    const name = routeOf(splitUrl(http.url).path)?.table ?? '';
+    const table = ctx.tables.get(name);
+    const parsed = parseTableRequest(http, {
+      table: (t) => ctx.tables.get(t)?.settings ?? null,
+      fallbackDialect: table?.appDialect ?? 'v3',
+      bodyLimit,
+    });
+    if (!parsed.ok || table === undefined) return local(parsed.ok ? errorResponse('table_not_found', { table: name }) : formatError(parsed.error));
+    const request = parsed.value;
+    await noteAppDialect(ctx, table.name, request.dialect);
+    if (isRead(request)) {
+      const forwarded = await maybeForward(http, request);
+      if (forwarded !== null) return forwarded;
+      const rows = await ctx.index.rows(table.name);
+      if (request.kind === 'get') return local(answerRead(table, request, rows));
+      return local(cache.answer(`${table.name}\u0000${request.dialect}\u0000${request.url}`, rows, () => answerRead(table, request, rows)));
+    }
+    return local(await handleWrite(ctx, table, request));
+  }
+
+  /** F-04: before the first complete pull, with no ops and equal dialects, the server answers. */
+  async function maybeForward(http: HttpRequest, request: ReadRequest): Promise<TableResponse | null> {
+    if (await isTableComplete(ctx, request.table)) return null;
+    options.startBackgroundPull(request.table);
+    if (request.dialect !== ctx.upstreamDialect(request.table)) return null;
+    if ((await ctx.deps.store.listOps(request.table)).length > 0) return null;
+    const { path, query } = splitUrl(http.url);
+    const headers: Record<string, string> = {};
+    for (const name of ['zumo-api-version', 'if-none-match', 'accept']) {
+      const value = http.headers[name];
+      if (value !== undefined) headers[name] = value;
+    }
+    const response = await sendUpstream(ctx, { method: 'GET', path: query === '' ? path : `${path}?${query}`, headers, body: null });
+    if (response.kind === 'network-error') return null;
+    return { status: response.status, headers: response.headers, body: response.status === 204 || response.status === 304 ? null : response.body };
+  }
+
+  return {
+    intercepts(url) {
+      const { origin, path } = splitUrl(url);
+      if (upstream !== '' && origin !== upstream) return false;
+      const r = routeOf(path);
+      return r !== null && ctx.tables.has(r.table);
+    },
+    async handle(http) {
+      try {
+        return await route(http);
+      } catch (error) {
+        ctx.deps.log.error('façade request failed', { method: http.method, error: String(error) });
+        return local(errorResponse('internal_error'));
+      }
+    },
+  };
+}
+
+const isRead = (request: TableRequest): request is ReadRequest => request.kind === 'list' || request.kind === 'get';

@@ -1,0 +1,36 @@
+import { formatList, pageLimit, type ListRequest } from '../core/dialect/format-list.js';
+import { errorResponse } from '../core/dialect/format-error.js';
+import { formatItem, formatNotModified } from '../core/dialect/format-item.js';
+import { ifNoneMatchHits } from '../core/dialect/precondition.js';
+import type { TableRequest, TableResponse } from '../core/dialect/types.js';
+import type { Item } from '../core/item.js';
+import { runQuery } from '../core/odata/query.js';
+import type { TableConfig } from './table-config.js';
+import type { TableRows } from './table-index.js';
+
+/** The façade's read requests. */
+export type ReadRequest = Extract<TableRequest, { readonly kind: 'list' | 'get' }>;
+
+/**
+ * Answers a read from the in-memory rows exactly as the server would (F-03, F-06, F-07): list
+ * shapes, order, paging, count and continuation from core; by id 404 when absent (never 410: local
+ * rows are never tombstones), 304 on an `If-None-Match` hit; `__includeDeleted` changes nothing.
+ */
+export function answerRead(table: TableConfig, request: ReadRequest, rows: TableRows): TableResponse {
+  if (request.kind === 'get') {
+    const row = rows.get(request.id);
+    if (row === undefined) return errorResponse('item_not_found', { id: request.id });
+    const version = row.item['version'];
+    if (ifNoneMatchHits(request.ifNoneMatch, typeof version === 'string' ? version : null)) return formatNotModified(row.item);
+    return formatItem(row.item);
+  }
+  return answerList(table, request, rows.items());
+}
+
+function answerList(table: TableConfig, request: ListRequest, items: readonly Item[]): TableResponse {
+  const { filter, orderBy, skip } = request.query;
+  const limit = pageLimit(request, table.settings);
+  // formatList projects `$select` itself, so the query keeps whole rows.
+  const page = runQuery(items, { filter, orderBy, skip, limit, select: null });
+  return formatList(request, table.settings, page);
+}

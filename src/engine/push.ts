@@ -1,0 +1,231 @@
+import { nextAttemptAt } from '../core/backoff.js';
+import { SyncError } from '../core/errors.js';
+import { conflictContextOf, conflictRound, planResolution, resolveConflict } from '../core/conflict.js';
+import { parsePrecondition } from '../core/dialect/precondition.js';
+import { planLookup, planOpRequest, planUndelete } from '../core/dialect/outbound.js';
+import { identityOf, mayPush } from '../core/identity.js';
+import type { Item } from '../core/item.js';
+import type { Op } from '../core/op.js';
+import { asServerRow, classifyLookupResponse, classifyPushResponse, type PushOutcome } from '../core/push-outcome.js';
+import type { EngineContext } from './engine-context.js';
+import type { Conflict, PushResult, PushStopReason } from './engine-types.js';
+import { holdConflict } from './hold-conflict.js';
+import { pushAnswerOf, sendUpstream } from './send-upstream.js';
+import type { Change, RemoteResponse } from './ports.js';
+import { pendingOperationOf } from './views.js';
+import { planChanges, settleDone } from './settle.js';
+
+/** What happened to one op in this push. */
+type OpResult =
+  | { readonly kind: 'completed' }
+  | { readonly kind: 'failed' }
+  | { readonly kind: 'held' }
+  | { readonly kind: 'skipped' }
+  | { readonly kind: 'stopped'; readonly reason: PushStopReason };
+
+/**
+ * One push (PROTOCOL.md §3.4), to be run under the sync lock: ops one at a time by ascending seq
+ * (U-02), each marked inflight before it is sent (U-03), classified by core, settled in one commit
+ * (U-08, U-09); a stop ends the push (U-13, U-14), a rejection fails only its op (U-16).
+ */
+export async function pushLocked(ctx: EngineContext, explicit: boolean): Promise<PushResult> {
+  const { runtime } = ctx;
+  let completed = 0, failed = 0, held = 0;
+  let stopped: PushStopReason | null = null;
+  runtime.pushing = true;
+  try {
+    // U-13: after a needs-auth stop nothing goes until new credentials arrive.
+    if (runtime.authBlockedAt !== null) {
+      if (ctx.credentials.generation === runtime.authBlockedAt) return { completed, failed, held, stopped: 'needs-auth' };
+      runtime.authBlockedAt = null;
+    }
+    let lastSeq = 0;
+    for (;;) {
+      const batch = (await ctx.deps.store.listOps()).filter((op) => op.seq > lastSeq);
+      if (batch.length === 0) break;
+      for (const listed of batch) {
+        lastSeq = listed.seq;
+        const result = await pushOne(ctx, listed, explicit);
+        if (result.kind === 'completed') completed++;
+        else if (result.kind === 'failed') failed++;
+        else if (result.kind === 'held') held++;
+        else if (result.kind === 'stopped') {
+          stopped = result.reason;
+          break;
+        }
+      }
+      if (stopped !== null) break;
+    }
+    if (stopped === null) runtime.stoppedPushes = 0;
+    return { completed, failed, held, stopped };
+  } finally {
+    runtime.pushing = false;
+    runtime.lastPushAt = ctx.deps.clock.now();
+  }
+}
+
+/** Commits op changes under the write mutex, re-reading the op so concurrent edits are kept. */
+async function withCurrent<T>(ctx: EngineContext, op: Op, task: (current: Op) => Promise<{ readonly changes: Change[]; readonly value: T }>): Promise<T | null> {
+  return ctx.exclusive.run(async () => {
+    const current = await ctx.deps.store.getOp(op.table, op.itemId);
+    if (current === null || current.seq !== op.seq) return null; // purged or resolved meanwhile
+    const { changes, value } = await task(current);
+    if (changes.length > 0) {
+      const result = await ctx.commit(changes);
+      if (!result.ok) throw new SyncError('storage_full');
+    }
+    return value;
+  });
+}
+
+async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean): Promise<OpResult> {
+  const now = ctx.deps.clock.now();
+  if (listed.state === 'failed' || listed.state === 'held') return { kind: 'skipped' }; // U-02
+  const { authorization, zumoAuth } = ctx.credentials.current();
+  if (!mayPush(listed, identityOf(authorization ?? null, zumoAuth ?? null))) {
+    // U-17: made under another identity; it waits.
+    if (listed.blockedReason !== 'identity') {
+      await withCurrent(ctx, listed, (c) => Promise.resolve({ changes: [{ kind: 'put-op', op: { ...c, blockedReason: 'identity' } }], value: null }));
+    }
+    return { kind: 'skipped' };
+  }
+  // U-15: an automatic push waits out the back-off; an explicit one ignores it.
+  if (!explicit && listed.nextAttemptAt !== null && listed.nextAttemptAt > now) return { kind: 'stopped', reason: 'backoff' };
+
+  let rounds = 0;
+  let op: Op | null = listed;
+  for (;;) {
+    // U-03: persisted inflight and attempted before the request leaves.
+    const sent: Op | null = await withCurrent(ctx, op, (c) => {
+      if (c.state === 'failed' || c.state === 'held') return Promise.resolve({ changes: [], value: null });
+      const marked: Op = { ...c, state: 'inflight', attempted: true, attempts: c.attempts + 1, lastAttemptAt: now, blockedReason: null, nextAttemptAt: null };
+      return Promise.resolve({ changes: [{ kind: 'put-op', op: marked }], value: marked as Op | null });
+    });
+    if (sent === null) return { kind: 'skipped' };
+    const outcome = await sendOp(ctx, sent);
+    const result = await applyOutcome(ctx, sent, outcome, rounds);
+    if (result.kind !== 'resend') return result;
+    rounds++;
+    op = result.op;
+  }
+}
+
+/** Sends an op (a K-05 undelete first when flagged), looks the row up when the body is not one (U-12), and classifies. */
+async function sendOp(ctx: EngineContext, op: Op): Promise<{ readonly outcome: PushOutcome; readonly response: RemoteResponse }> {
+  const dialect = ctx.upstreamDialect(op.table);
+  const now = (): number => ctx.deps.clock.now();
+  let sending = op;
+  if (op.undelete === true && op.snapshot !== null && op.baseVersion !== null) {
+    const target = { table: op.table, id: op.itemId, snapshot: op.snapshot, ifMatch: op.baseVersion };
+    const undeleted = await sendUpstream(ctx, planUndelete(target, { dialect }));
+    const answer = pushAnswerOf(undeleted);
+    const ok = undeleted.kind === 'response' && undeleted.status >= 200 && undeleted.status < 300;
+    if (!ok || dialect === 'v3') return { outcome: classifyPushResponse(op, answer, now()), response: undeleted };
+    // v2: POST /{id} brought the row back; the PATCH follows against its new version.
+    const live = asServerRow(op.itemId, undeleted.body);
+    const { undelete: _undelete, ...rest } = op;
+    sending = { ...rest, baseVersion: typeof live?.['version'] === 'string' ? live['version'] : null, baseRow: live ?? op.baseRow };
+  }
+  const response = await sendUpstream(ctx, planOpRequest(sending, { dialect }));
+  let outcome = classifyPushResponse(sending, pushAnswerOf(response), now());
+  if (outcome.kind === 'done' && outcome.serverRow === null && op.kind !== 'delete') outcome = { kind: 'done', serverRow: etagFallback(op, response) };
+  if (outcome.kind === 'needs-lookup') {
+    const lookup = await sendUpstream(ctx, planLookup(op.table, op.itemId, dialect));
+    outcome = classifyLookupResponse(sending, outcome.status, pushAnswerOf(lookup), now());
+  }
+  return { outcome, response };
+}
+
+/** U-19: a 2xx whose body is not a row; the version may still come from `ETag`. */
+function etagFallback(op: Op, response: RemoteResponse): Item | null {
+  if (response.kind !== 'response' || op.snapshot === null) return null;
+  const tag = parsePrecondition(response.headers['etag']);
+  const version = tag?.kind === 'tags' ? tag.versions[0] : undefined;
+  return version === undefined ? null : { ...op.snapshot, id: op.itemId, version };
+}
+
+type Applied = OpResult | { readonly kind: 'resend'; readonly op: Op };
+
+async function applyOutcome(
+  ctx: EngineContext,
+  sent: Op,
+  { outcome, response }: { readonly outcome: PushOutcome; readonly response: RemoteResponse },
+  rounds: number,
+): Promise<Applied> {
+  const now = ctx.deps.clock.now();
+  const status = response.kind === 'response' ? response.status : null;
+  switch (outcome.kind) {
+    case 'done':
+    case 'done-gone':
+    case 'adopt': {
+      const rule = outcome.kind === 'adopt' ? 'adopt' : 'append';
+      const completed = await withCurrent(ctx, sent, async (c) => {
+        const settled = await settleDone(ctx, { ...c, lastStatus: status }, sent.editCounter, outcome.serverRow, rule);
+        return { changes: settled.changes, value: settled.completed };
+      });
+      if (completed === false) await ctx.deps.scheduler.schedule(); // rebased: it goes again (U-09)
+      return completed === true ? { kind: 'completed' } : { kind: 'skipped' };
+    }
+    case 'needs-auth':
+      await withCurrent(ctx, sent, (c) =>
+        Promise.resolve({ changes: [{ kind: 'put-op', op: { ...c, state: 'pending', blockedReason: 'needs-auth', lastStatus: outcome.status } }], value: null }),
+      );
+      ctx.runtime.authBlockedAt = ctx.credentials.generation; // U-13
+      return { kind: 'stopped', reason: 'needs-auth' };
+    case 'retry': {
+      ctx.runtime.stoppedPushes++;
+      const at = nextAttemptAt({ now, stoppedPushes: ctx.runtime.stoppedPushes, jitter: ctx.deps.entropy.jitter(), retryAfterMs: outcome.retryAfterMs });
+      await withCurrent(ctx, sent, (c) =>
+        Promise.resolve({ changes: [{ kind: 'put-op', op: { ...c, state: 'pending', nextAttemptAt: at, lastStatus: outcome.status } }], value: null }),
+      );
+      return { kind: 'stopped', reason: outcome.status === null ? 'offline' : 'backoff' }; // U-14
+    }
+    case 'rejected': {
+      // U-16: the op fails, the push goes on.
+      const failedOp = await withCurrent(ctx, sent, (c) => {
+        // An edit made while the request was in flight is a new attempt, as a write onto a failed op is (W-14).
+        const state = c.editCounter === sent.editCounter ? 'failed' : 'pending';
+        const next: Op = { ...c, state, lastStatus: outcome.status, lastError: outcome.body, nextAttemptAt: null };
+        return Promise.resolve({ changes: [{ kind: 'put-op', op: next }], value: next });
+      });
+      if (failedOp?.state !== 'failed') return { kind: 'skipped' };
+      ctx.events.emit({ kind: 'op-failed', operation: pendingOperationOf(failedOp) });
+      return { kind: 'failed' };
+    }
+    case 'needs-lookup':
+      return { kind: 'skipped' }; // classified by sendOp; unreachable
+    case 'conflict':
+      return applyConflict(ctx, sent, outcome, rounds);
+  }
+}
+
+/** K-01…K-13: the table's policy decides; after 5 rounds in one push the op is held (K-11). */
+async function applyConflict(
+  ctx: EngineContext,
+  sent: Op,
+  conflict: Extract<PushOutcome, { readonly kind: 'conflict' }>,
+  rounds: number,
+): Promise<Applied> {
+  const policy = ctx.tables.get(sent.table)?.policy;
+  type Settled = { readonly kind: 'held'; readonly record: Conflict } | { readonly kind: 'resend'; readonly op: Op } | { readonly kind: 'completed' };
+  // The policy runs outside the write mutex (a resolver may be slow); the plan applies to the op as it is then.
+  const seen = (await ctx.deps.store.getOp(sent.table, sent.itemId)) ?? sent;
+  const resolution =
+    conflictRound(rounds) === 'hold' ? ({ kind: 'defer' } as const) : await resolveConflict(policy, conflictContextOf(seen, conflict), seen.editedAt);
+  const result = await withCurrent<Settled>(ctx, sent, async (c) => {
+    const current: Op = { ...c, lastStatus: conflict.status };
+    const plan = planResolution(current, resolution, conflict);
+    if (plan.kind === 'hold') {
+      const { changes, record } = holdConflict(ctx, current, conflict);
+      return { changes, value: { kind: 'held', record } };
+    }
+    const changes = await planChanges(ctx, current, plan);
+    return { changes, value: plan.kind === 'resend' ? { kind: 'resend', op: plan.op } : { kind: 'completed' } };
+  });
+  if (result === null) return { kind: 'skipped' };
+  if (result.kind === 'held') {
+    ctx.events.emit({ kind: 'conflict', conflict: result.record });
+    return { kind: 'held' };
+  }
+  return result;
+}

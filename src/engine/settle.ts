@@ -1,0 +1,82 @@
+import { adoptServerVersion, appendPushedVersion, resetKnownVersions } from '../core/known-versions.js';
+import type { Item } from '../core/item.js';
+import type { Op } from '../core/op.js';
+import { settlePush } from '../core/push-outcome.js';
+import type { ResolutionPlan } from '../core/conflict.js';
+import type { EngineContext } from './engine-context.js';
+import type { Change, StoredRow } from './ports.js';
+
+/** How a settled op's new version joins the row's known versions (§3.2). */
+export type VersionRule = 'append' | 'adopt' | 'reset';
+
+const versionOf = (row: Item | null): string | null => (typeof row?.['version'] === 'string' ? row['version'] : null);
+
+function knownAfter(rule: VersionRule, known: readonly string[], version: string | null): readonly string[] {
+  switch (rule) {
+    case 'append':
+      return appendPushedVersion(known, version);
+    case 'adopt':
+      return adoptServerVersion(known, version);
+    case 'reset':
+      return resetKnownVersions(version);
+  }
+}
+
+/** The row change that stores `item` (null: removes it), carrying known versions; local rows are never tombstones. */
+export function rowChange(table: string, id: string, item: Item | null, knownVersions: readonly string[]): Change {
+  return item === null
+    ? { kind: 'delete-row', table, id }
+    : { kind: 'put-row', row: { table, id, item: { ...item, deleted: false }, knownVersions } };
+}
+
+/** K-14: removing an op always removes its conflict record in the same commit. */
+export const removeOp = (seq: number): Change[] => [
+  { kind: 'delete-op', seq },
+  { kind: 'delete-conflict', opSeq: seq },
+];
+
+async function storedRow(ctx: EngineContext, op: Op): Promise<StoredRow | null> {
+  return (await ctx.index.rows(op.table)).get(op.itemId) ?? null;
+}
+
+/**
+ * U-08, U-09: the server completed the op as sent; with no edit since, remove it and store the
+ * server row, else keep it rebased. Returns whether the op is gone.
+ */
+export async function settleDone(
+  ctx: EngineContext,
+  current: Op,
+  sentEditCounter: number,
+  serverRow: Item | null,
+  rule: VersionRule,
+): Promise<{ readonly changes: Change[]; readonly completed: boolean }> {
+  const settlement = settlePush(current, sentEditCounter, serverRow);
+  const known = (await storedRow(ctx, current))?.knownVersions ?? [];
+  const knownVersions = knownAfter(rule, known, settlement.version);
+  if (settlement.kind === 'complete') {
+    return { changes: [...removeOp(current.seq), rowChange(current.table, current.itemId, settlement.row, knownVersions)], completed: true };
+  }
+  return {
+    changes: [{ kind: 'put-op', op: settlement.op }, rowChange(current.table, current.itemId, settlement.row, knownVersions)],
+    completed: false,
+  };
+}
+
+/** The changes that apply a resolution plan to an op (K-03…K-09, K-14); `hold` is the caller's. */
+export async function planChanges(ctx: EngineContext, op: Op, plan: Exclude<ResolutionPlan, { readonly kind: 'hold' }>): Promise<Change[]> {
+  const stored = await storedRow(ctx, op);
+  switch (plan.kind) {
+    case 'adopt-server':
+      // K-03: the server row, known versions reset to its version.
+      return [...removeOp(op.seq), rowChange(op.table, op.itemId, plan.row, resetKnownVersions(versionOf(plan.row)))];
+    case 'discard':
+      // K-08: the newest known server state, no request.
+      return [...removeOp(op.seq), rowChange(op.table, op.itemId, plan.row, knownAfter('adopt', stored?.knownVersions ?? [], versionOf(plan.row)))];
+    case 'resend': {
+      const changes: Change[] = [{ kind: 'put-op', op: plan.op }, { kind: 'delete-conflict', opSeq: op.seq }];
+      // K-06: a merged value becomes the local row too.
+      if (plan.localRow !== null) changes.push(rowChange(op.table, op.itemId, plan.localRow, stored?.knownVersions ?? []));
+      return changes;
+    }
+  }
+}

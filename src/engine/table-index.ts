@@ -1,0 +1,110 @@
+import type { Item } from '../core/item.js';
+import type { Change, LocalStore, StoredRow } from './ports.js';
+
+/** One table's rows in memory (DESIGN.md §6: reads never load a table from the store). */
+export interface TableRows {
+  get(id: string): StoredRow | undefined;
+  /** Every item, as the app sees them; the array is cached until the next change. */
+  items(): readonly Item[];
+  readonly size: number;
+  /** Bumped by every change to the table's rows: a cached answer of an older generation is stale. */
+  readonly generation: number;
+}
+
+/** The in-memory index of every table, warmed once per wake and kept in step with each commit. */
+export interface TableIndex {
+  /** The table's rows, loading them from the store the first time. */
+  rows(table: string): Promise<TableRows>;
+  /** Applies a committed change set to the tables already warm (or warming). */
+  apply(changes: readonly Change[]): void;
+}
+
+interface Entry {
+  readonly rows: Map<string, StoredRow>;
+  cache: readonly Item[] | null;
+  generation: number;
+}
+
+/** An index over `store.getRows`, one map per table. */
+export function createTableIndex(store: LocalStore): TableIndex {
+  const ready = new Map<string, Entry>();
+  // Changes committed while a table loads are replayed on top of the loaded rows (puts and
+  // deletes are idempotent, so a snapshot that already holds them is fine).
+  const loading = new Map<string, { readonly promise: Promise<Entry>; readonly pending: Change[] }>();
+
+  const view = (entry: Entry): TableRows => ({
+    get: (id) => entry.rows.get(id),
+    items() {
+      entry.cache ??= [...entry.rows.values()].map((r) => r.item);
+      return entry.cache;
+    },
+    get size() {
+      return entry.rows.size;
+    },
+    get generation() {
+      return entry.generation;
+    },
+  });
+
+  const applyTo = (entry: Entry, change: Change): void => {
+    entry.generation++;
+    switch (change.kind) {
+      case 'put-row':
+        entry.rows.set(change.row.id, change.row);
+        entry.cache = null;
+        break;
+      case 'delete-row':
+        if (entry.rows.delete(change.id)) entry.cache = null;
+        break;
+      case 'delete-table-rows':
+        entry.rows.clear();
+        entry.cache = null;
+        break;
+      default:
+        break;
+    }
+  };
+
+  const tableOf = (change: Change): string | null => {
+    switch (change.kind) {
+      case 'put-row':
+        return change.row.table;
+      case 'delete-row':
+      case 'delete-table-rows':
+        return change.table;
+      default:
+        return null;
+    }
+  };
+
+  return {
+    async rows(table) {
+      const hit = ready.get(table);
+      if (hit) return view(hit);
+      let load = loading.get(table);
+      if (!load) {
+        const pending: Change[] = [];
+        const promise = store.getRows(table).then((list) => {
+          const entry: Entry = { rows: new Map(list.map((r) => [r.id, r])), cache: null, generation: 0 };
+          for (const change of pending) applyTo(entry, change);
+          ready.set(table, entry);
+          loading.delete(table);
+          return entry;
+        });
+        promise.catch(() => loading.delete(table));
+        load = { promise, pending };
+        loading.set(table, load);
+      }
+      return view(await load.promise);
+    },
+    apply(changes) {
+      for (const change of changes) {
+        const table = tableOf(change);
+        if (table === null) continue;
+        const entry = ready.get(table);
+        if (entry) applyTo(entry, change);
+        else loading.get(table)?.pending.push(change);
+      }
+    },
+  };
+}

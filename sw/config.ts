@@ -1,0 +1,83 @@
+/**
+ * The worker's configuration (DESIGN.md §5): read from its script URL's query, merged over the
+ * record persisted in meta and saved back, so a worker woken by a `sync` event with no page open
+ * still knows its tables.
+ *
+ * Query: `tables=todoitem,other`, `upstream=<origin>`, `dialect=v2|v3` (the app's),
+ * `upstreamDialect=v2|v3`, `policy=merge|serverWins|clientWins|lastWriteWins|hold`, `debug=1`.
+ */
+import type { Dialect } from '../src/core/dialect/types.js';
+import type { ConflictPolicy, EngineConfig, EngineTableConfig } from '../src/engine/engine-types.js';
+import type { MetaStore } from '../src/engine/ports.js';
+
+/** The meta key of the persisted record. */
+export const CONFIG_KEY = 'config';
+
+/** What the worker runs with. */
+export interface WorkerConfig {
+  readonly engine: EngineConfig;
+  readonly debug: boolean;
+}
+
+const DIALECTS: readonly string[] = ['v2', 'v3'];
+const POLICIES: readonly string[] = ['merge', 'serverWins', 'clientWins', 'lastWriteWins', 'hold'];
+
+const dialectOf = (value: string | null): Dialect | undefined =>
+  value !== null && DIALECTS.includes(value) ? (value as Dialect) : undefined;
+
+/** The upstream origin of a query value; '' (same origin) when absent or not an absolute URL. */
+const originOf = (value: string | null): string | undefined => {
+  if (value === null) return undefined;
+  if (value === '') return '';
+  try {
+    return new URL(value).origin;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The tables named by a query, with its dialect and policy options applied to each; null when it names none. */
+export function parseConfigQuery(search: string): { readonly upstream?: string; readonly tables: EngineTableConfig[] | null; readonly debug: boolean } {
+  const query = new URLSearchParams(search);
+  const appDialect = dialectOf(query.get('dialect'));
+  const upstreamDialect = dialectOf(query.get('upstreamDialect'));
+  const policyValue = query.get('policy');
+  const policy = policyValue !== null && POLICIES.includes(policyValue) ? (policyValue as ConflictPolicy) : undefined;
+  const names = (query.get('tables') ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const tables =
+    names.length === 0
+      ? null
+      : [...new Set(names)].map(
+          (name): EngineTableConfig => ({
+            name,
+            ...(appDialect ? { appDialect } : {}),
+            ...(upstreamDialect ? { upstreamDialect } : {}),
+            ...(policy ? { policy } : {}),
+          }),
+        );
+  const upstream = originOf(query.get('upstream'));
+  return { ...(upstream === undefined ? {} : { upstream }), tables, debug: query.get('debug') === '1' };
+}
+
+const isEngineConfig = (value: unknown): value is EngineConfig =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { upstream?: unknown }).upstream === 'string' &&
+  Array.isArray((value as { tables?: unknown }).tables);
+
+/** Resolves the configuration: the query wins over the persisted record, which fills what the query lacks. */
+export async function loadConfig(meta: MetaStore, search: string): Promise<WorkerConfig> {
+  const fromQuery = parseConfigQuery(search);
+  const storedValue = await meta.get<unknown>(CONFIG_KEY);
+  const stored = isEngineConfig(storedValue) ? storedValue : null;
+  const engine: EngineConfig = {
+    ...stored,
+    upstream: fromQuery.upstream ?? stored?.upstream ?? '',
+    tables: fromQuery.tables ?? stored?.tables ?? [],
+  };
+  if (JSON.stringify(engine) !== JSON.stringify(stored)) await meta.set(CONFIG_KEY, engine);
+  return { engine, debug: fromQuery.debug };
+}

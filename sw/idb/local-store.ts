@@ -1,0 +1,124 @@
+/**
+ * The engine's LocalStore over the tablesync database: reads, and one atomic `commit` that writes
+ * every change in a single strict transaction (W-01) or none of them (W-02).
+ */
+import type { Op } from '../../src/core/op.js';
+import type { Change, CommitResult, ConflictRecord, LocalStore, StoredRow, SyncStateRecord } from '../../src/engine/ports.js';
+import { INDEXES, STORES } from './database.js';
+
+type StoreName = (typeof STORES)[keyof typeof STORES];
+
+/** Every key `[table, …]` of a table: arrays sort after strings, so `[table, []]` bounds them all. */
+const tableRange = (table: string): IDBKeyRange => IDBKeyRange.bound([table], [table, []]);
+
+const storeOf = (change: Change): StoreName => {
+  switch (change.kind) {
+    case 'put-row':
+    case 'delete-row':
+    case 'delete-table-rows':
+      return STORES.rows;
+    case 'append-op':
+    case 'put-op':
+    case 'delete-op':
+      return STORES.ops;
+    case 'put-conflict':
+    case 'delete-conflict':
+      return STORES.conflicts;
+    case 'put-sync-state':
+    case 'delete-sync-state':
+      return STORES.syncState;
+  }
+};
+
+const isQuota = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'QuotaExceededError';
+
+const settle = <T>(request: IDBRequest<T>): Promise<T> =>
+  new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+  });
+
+/** Issues one change's request inside `tx`; an `append-op` returns its request so the seq can be read. */
+function apply(tx: IDBTransaction, change: Change): IDBRequest<IDBValidKey> | null {
+  const store = tx.objectStore(storeOf(change));
+  switch (change.kind) {
+    case 'put-row':
+      store.put(change.row);
+      return null;
+    case 'delete-row':
+      store.delete([change.table, change.id]);
+      return null;
+    case 'delete-table-rows':
+      store.delete(tableRange(change.table));
+      return null;
+    case 'append-op':
+      return store.add(change.op);
+    case 'put-op':
+      store.put(change.op);
+      return null;
+    case 'delete-op':
+      store.delete(change.seq);
+      return null;
+    case 'put-conflict':
+      store.put(change.conflict);
+      return null;
+    case 'delete-conflict':
+      store.delete(change.opSeq);
+      return null;
+    case 'put-sync-state':
+      store.put(change.state);
+      return null;
+    case 'delete-sync-state':
+      store.delete([change.table, change.queryId]);
+      return null;
+  }
+}
+
+/** Creates the LocalStore over an open tablesync database (see `openDatabase`). */
+export function createLocalStore(db: IDBDatabase): LocalStore {
+  const read = <T>(name: StoreName, run: (store: IDBObjectStore) => IDBRequest): Promise<T> =>
+    settle(run(db.transaction(name, 'readonly').objectStore(name))) as Promise<T>;
+
+  const commit = (changes: readonly Change[]): Promise<CommitResult> => {
+    if (changes.length === 0) return Promise.resolve({ ok: true, appendedSeqs: [] });
+    const names = [...new Set(changes.map(storeOf))];
+    const tx = db.transaction(names, 'readwrite', { durability: 'strict' });
+    const done = new Promise<CommitResult>((resolve, reject) => {
+      const appended: IDBRequest<IDBValidKey>[] = [];
+      tx.oncomplete = () => resolve({ ok: true, appendedSeqs: appended.map((r) => r.result as number) });
+      tx.onabort = () => (isQuota(tx.error) ? resolve({ ok: false, reason: 'quota' }) : reject(tx.error ?? new Error('transaction aborted')));
+      try {
+        for (const change of changes) {
+          const request = apply(tx, change);
+          if (request) appended.push(request);
+        }
+      } catch (error) {
+        // A synchronous failure (a bad key, a quota check in some engines) aborts everything.
+        tx.onabort = null;
+        tx.abort();
+        if (isQuota(error)) resolve({ ok: false, reason: 'quota' });
+        else reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+    return done;
+  };
+
+  return {
+    getRow: async (table, id) => (await read<StoredRow | undefined>(STORES.rows, (s) => s.get([table, id]))) ?? null,
+    getRows: (table) => read<StoredRow[]>(STORES.rows, (s) => s.getAll(tableRange(table))),
+    getOp: async (table, itemId) =>
+      (await read<Op | undefined>(STORES.ops, (s) => s.index(INDEXES.opsByItem).get([table, itemId]))) ?? null,
+    listOps: (table) =>
+      read<Op[]>(STORES.ops, (s) => (table === undefined ? s.getAll() : s.index(INDEXES.opsByTable).getAll(IDBKeyRange.only(table)))),
+    getConflict: async (opSeq) => (await read<ConflictRecord | undefined>(STORES.conflicts, (s) => s.get(opSeq))) ?? null,
+    listConflicts: (table) =>
+      read<ConflictRecord[]>(STORES.conflicts, (s) =>
+        table === undefined ? s.getAll() : s.index(INDEXES.conflictsByTable).getAll(IDBKeyRange.only(table)),
+      ),
+    getSyncState: async (table, queryId) =>
+      (await read<SyncStateRecord | undefined>(STORES.syncState, (s) => s.get([table, queryId]))) ?? null,
+    listSyncStates: (table) => read<SyncStateRecord[]>(STORES.syncState, (s) => s.getAll(tableRange(table))),
+    commit,
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * The service worker's composition root: the only file that adds event listeners (at top level,
+ * as workers require) and builds the adapters and the engine, once, lazily, on the first event.
+ */
+import * as Comlink from 'comlink';
+import { createEngine } from '../src/engine/create-engine.js';
+import type { Engine } from '../src/engine/engine-types.js';
+import type { Log } from '../src/engine/ports.js';
+import type { WorkerMessage } from '../src/protocol.js';
+import { createBridge } from './bridge.js';
+import { createClock } from './clock.js';
+import { loadConfig } from './config.js';
+import { createEntropy, randomHex } from './entropy.js';
+import { toHttpRequest, toResponse } from './http.js';
+import { openDatabase } from './idb/database.js';
+import { createLocalStore } from './idb/local-store.js';
+import { createMetaStore } from './idb/meta-store.js';
+import { createLog } from './log.js';
+import { asPageMessage } from './page-message.js';
+import { SYNC_TAG, createPushScheduler, hasBackgroundSync } from './push-scheduler.js';
+import { createPushTriggers } from './push-triggers.js';
+import { createRemote } from './remote.js';
+import { createSyncLock } from './sync-lock.js';
+
+declare const self: ServiceWorkerGlobalScope;
+
+/** The `sync` event (not in TypeScript's WebWorker lib). */
+interface SyncEventLike extends ExtendableEvent {
+  readonly tag: string;
+  readonly lastChance: boolean;
+}
+
+interface Runtime {
+  readonly engine: Engine;
+  readonly bridge: ReturnType<typeof createBridge>;
+  readonly log: Log;
+}
+
+const clock = createClock();
+const entropy = createEntropy(self.crypto);
+const bootId = randomHex(entropy);
+let log: Log = createLog();
+let runtime: Runtime | null = null;
+let booting: Promise<Runtime> | null = null;
+
+const triggers = createPushTriggers({
+  backgroundSync: () => hasBackgroundSync(self),
+  push: async (explicit) => (await boot()).engine.push({ explicit }),
+  now: clock.now,
+  setInterval: (run, ms) => setInterval(run, ms),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+});
+
+async function init(): Promise<Runtime> {
+  const db = await openDatabase({
+    // A newer worker upgrades the schema: this connection closed, so the next event reopens.
+    onVersionChange: () => {
+      runtime = null;
+      booting = null;
+    },
+    onBlocked: () => log.info('database upgrade waits for an older worker to close it'),
+  });
+  const meta = createMetaStore(db);
+  const config = await loadConfig(meta, self.location.search);
+  log = createLog({ debug: config.debug });
+  const engine = createEngine({
+    store: createLocalStore(db),
+    meta,
+    remote: createRemote({ upstream: config.engine.upstream, origin: self.location.origin }),
+    lock: createSyncLock(self.navigator.locks),
+    scheduler: createPushScheduler(self, () => log.debug('no Background Sync: fallback triggers push')),
+    clock,
+    entropy,
+    log,
+    config: config.engine,
+  });
+  await engine.start();
+  const bridge = createBridge({ engine, bootId, log });
+  runtime = { engine, bridge, log };
+  void triggers.start().catch(reportError);
+  return runtime;
+}
+
+/** The runtime, built once; a failed build is retried by the next event. */
+function boot(): Promise<Runtime> {
+  booting ??= init().catch((error: unknown) => {
+    booting = null;
+    throw error;
+  });
+  return booting;
+}
+
+function reportError(error: unknown): void {
+  console.error('[tablesync]', error instanceof Error ? (error.stack ?? error.message) : error);
+}
+
+const internalError = (error: unknown): Response =>
+  Response.json({ error: error instanceof Error ? error.message : 'Internal error', code: 'internal_error' }, { status: 500, headers: { 'x-tablesync': 'local' } });
+
+async function answer(engine: Engine, request: Request): Promise<Response> {
+  try {
+    return toResponse(await engine.handle(await toHttpRequest(request)));
+  } catch (error) {
+    reportError(error);
+    return internalError(error);
+  }
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(self.skipWaiting());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(self.clients.claim());
+});
+
+self.addEventListener('fetch', (event) => {
+  const url = event.request.url;
+  let response: Promise<Response>;
+  if (runtime) {
+    // F-01: only configured tables are answered; everything else is left to the network untouched.
+    if (!runtime.engine.intercepts(url)) return;
+    response = answer(runtime.engine, event.request);
+  } else {
+    // Cold start: the engine is not built yet, so nothing outside /tables/ waits for it.
+    if (!new URL(url).pathname.startsWith('/tables/')) return;
+    const request = event.request;
+    response = boot().then(
+      (rt) => (rt.engine.intercepts(url) ? answer(rt.engine, request) : fetch(request)),
+      (error: unknown) => {
+        // No engine (the database would not open): better the network than a failed fetch.
+        reportError(error);
+        return fetch(request);
+      },
+    );
+  }
+  event.respondWith(response);
+  event.waitUntil(response.then(() => triggers.request()).catch(reportError));
+});
+
+self.addEventListener('sync', (event) => {
+  const sync = event as SyncEventLike;
+  if (sync.tag !== SYNC_TAG) return;
+  sync.waitUntil(triggers.sync().catch(reportError));
+});
+
+self.addEventListener('message', (event) => {
+  const message = asPageMessage(event.data);
+  if (!message) return;
+  triggers.pageContact();
+  switch (message.type) {
+    case 'tablesync:connect': {
+      const port = message.port as MessagePort;
+      event.waitUntil(boot().then((rt) => Comlink.expose(rt.bridge, port), reportError));
+      return;
+    }
+    case 'tablesync:online':
+      event.waitUntil(triggers.online().catch(reportError));
+      return;
+    case 'tablesync:ping':
+      // Also takes over a page left uncontrolled (a shift-reload bypasses the worker for that load).
+      event.waitUntil(Promise.all([boot(), self.clients.claim()]).then(() => undefined, reportError));
+      return;
+  }
+});
+
+// Every start announces itself, so pages drop ports that died with the previous instance.
+void self.clients
+  .matchAll({ type: 'window', includeUncontrolled: true })
+  .then((windows) => {
+    const message: WorkerMessage = { type: 'tablesync:boot', bootId };
+    for (const client of windows) client.postMessage(message);
+  })
+  .catch(reportError);
+
+self.addEventListener('error', (event) => reportError(event.error ?? event.message));
+self.addEventListener('unhandledrejection', (event) => reportError(event.reason));

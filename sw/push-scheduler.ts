@@ -1,0 +1,34 @@
+/** The PushScheduler port: registers Background Sync tag `tablesync` (U-20) where the platform has it. */
+import type { PushScheduler } from '../src/engine/ports.js';
+
+/** The Background Sync tag whose `sync` event pushes. */
+export const SYNC_TAG = 'tablesync';
+
+/** The part of `SyncManager` we use (not in TypeScript's WebWorker lib). */
+interface SyncManagerLike {
+  register(tag: string): Promise<void>;
+}
+
+/** Whether Background Sync can be used now; checked at each call, so a test can remove `SyncManager`. */
+export function hasBackgroundSync(scope: ServiceWorkerGlobalScope): boolean {
+  return typeof (scope as { SyncManager?: unknown }).SyncManager === 'function' && syncManagerOf(scope) !== null;
+}
+
+const syncManagerOf = (scope: ServiceWorkerGlobalScope): SyncManagerLike | null =>
+  (scope.registration as { sync?: SyncManagerLike }).sync ?? null;
+
+/** Creates the scheduler; `onUnavailable` runs when Background Sync is missing or `register` fails (U-21). */
+export function createPushScheduler(scope: ServiceWorkerGlobalScope, onUnavailable: () => void): PushScheduler {
+  return {
+    async schedule() {
+      const sync = hasBackgroundSync(scope) ? syncManagerOf(scope) : null;
+      if (!sync) return onUnavailable();
+      try {
+        await sync.register(SYNC_TAG);
+      } catch {
+        // Chromium refuses registration when the user blocked background sync for the site.
+        onUnavailable();
+      }
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { afterEach, expect, test, vi } from 'vitest';
+import { SyncError } from '../../../src/core/errors.js';
+import type { Engine, SyncEvent } from '../../../src/engine/engine-types.js';
+import { createBridge, toApiError } from '../../../sw/bridge.js';
+
+const log = { info: () => undefined, error: () => undefined, debug: () => undefined };
+
+function fakeEngine(overrides: Partial<Engine> = {}): Engine & { emit(event: SyncEvent): void } {
+  const listeners = new Set<(event: SyncEvent) => void>();
+  const push = { completed: 1, failed: 0, held: 0, stopped: null };
+  return {
+    start: async () => undefined,
+    intercepts: () => false,
+    handle: async () => ({ status: 200, headers: {}, body: null }),
+    push: vi.fn(async () => push),
+    pull: async () => ({ table: 't', queryId: '*', pages: 0, rows: 0, push: null }),
+    sync: async () => ({ push, pulls: [] }),
+    purge: async () => ({ rows: 0, ops: 0 }),
+    pendingOperations: async () => [],
+    conflicts: async () => [],
+    resolve: async () => {
+      throw new SyncError('conflict_not_found', { conflictId: 7 });
+    },
+    status: async () => {
+      throw new TypeError('boom');
+    },
+    setAuth: () => undefined,
+    subscribe: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+    emit: (event) => listeners.forEach((l) => l(event)),
+    ...overrides,
+  };
+}
+
+afterEach(() => vi.useRealTimers());
+
+test('a SyncError crosses as a plain {code, message}; anything else as internal_error', async () => {
+  const bridge = createBridge({ engine: fakeEngine(), bootId: 'b1', log });
+  await expect(bridge.resolve(7, { kind: 'discard' })).rejects.toEqual({ code: 'conflict_not_found', message: 'No conflict 7' });
+  await expect(bridge.status()).rejects.toEqual({ code: 'internal_error', message: 'boom' });
+  const error = await bridge.status().catch((e: unknown) => e);
+  expect(error instanceof Error).toBe(false);
+  expect(structuredClone(error)).toEqual(error);
+  expect(toApiError('x')).toEqual({ code: 'internal_error', message: 'x' });
+});
+
+test('a page push is explicit (U-15); bootId answers without waiting for init', async () => {
+  const engine = fakeEngine();
+  let release = (): void => undefined;
+  const ready = new Promise<void>((resolve) => (release = resolve));
+  const bridge = createBridge({ engine, bootId: 'b1', log, ready: () => ready });
+  expect(await bridge.bootId()).toBe('b1');
+  const pushed = bridge.push();
+  release();
+  expect(await pushed).toMatchObject({ completed: 1 });
+  expect(engine.push).toHaveBeenCalledWith({ explicit: true });
+});
+
+test('engine events reach every subscribed listener; a listener on a dead port is dropped', async () => {
+  vi.useFakeTimers();
+  const engine = fakeEngine();
+  const bridge = createBridge({ engine, bootId: 'b1', log, listenerTimeoutMs: 1000 });
+  const seen: string[] = [];
+  await bridge.subscribe((event) => void seen.push(event.kind));
+  await bridge.subscribe(() => new Promise(() => undefined)); // a Comlink call on a dead port never settles
+  expect(bridge.listenerCount()).toBe(2);
+  engine.emit({ kind: 'pushed', result: { completed: 0, failed: 0, held: 0, stopped: null } });
+  await vi.advanceTimersByTimeAsync(1001);
+  expect(seen).toEqual(['pushed']);
+  expect(bridge.listenerCount()).toBe(1);
+  bridge.dispose();
+  engine.emit({ kind: 'pushed', result: { completed: 0, failed: 0, held: 0, stopped: null } });
+  expect(seen).toEqual(['pushed']);
+});

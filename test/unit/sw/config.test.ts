@@ -1,0 +1,39 @@
+import { expect, test } from 'vitest';
+import { CONFIG_KEY, loadConfig, parseConfigQuery } from '../../../sw/config.js';
+import type { MetaStore } from '../../../src/engine/ports.js';
+
+const memoryMeta = (initial: Record<string, unknown> = {}): MetaStore & { data: Map<string, unknown> } => {
+  const data = new Map(Object.entries(initial));
+  return { data, get: async <T>(key: string) => data.get(key) as T | undefined, set: async (key, value) => void data.set(key, value) };
+};
+
+test('the script URL query names tables, upstream origin, dialects and policy', () => {
+  expect(parseConfigQuery('?tables=todoitem,%20other,todoitem&upstream=http://api.example:8080/x&dialect=v2&upstreamDialect=v3&policy=hold&debug=1')).toEqual({
+    upstream: 'http://api.example:8080',
+    tables: [
+      { name: 'todoitem', appDialect: 'v2', upstreamDialect: 'v3', policy: 'hold' },
+      { name: 'other', appDialect: 'v2', upstreamDialect: 'v3', policy: 'hold' },
+    ],
+    debug: true,
+  });
+});
+
+test('unknown dialects and policies are ignored; no tables gives null', () => {
+  expect(parseConfigQuery('?dialect=v9&policy=random')).toEqual({ tables: null, debug: false });
+  expect(parseConfigQuery('?tables=a&upstream=not a url').tables).toEqual([{ name: 'a' }]);
+});
+
+test('the query config is persisted, so a worker started without a query still knows its tables', async () => {
+  const meta = memoryMeta();
+  const first = await loadConfig(meta, '?tables=todoitem&upstream=http://api.example');
+  expect(first.engine).toEqual({ upstream: 'http://api.example', tables: [{ name: 'todoitem' }] });
+  expect(meta.data.get(CONFIG_KEY)).toEqual(first.engine);
+  const woken = await loadConfig(meta, '');
+  expect(woken.engine).toEqual(first.engine);
+});
+
+test('the query wins over the stored record; a missing record gives no tables on the same origin', async () => {
+  const meta = memoryMeta({ [CONFIG_KEY]: { upstream: 'http://old.example', tables: [{ name: 'old' }] } });
+  expect((await loadConfig(meta, '?tables=new')).engine).toEqual({ upstream: 'http://old.example', tables: [{ name: 'new' }] });
+  expect((await loadConfig(memoryMeta({ [CONFIG_KEY]: 'garbage' }), '')).engine).toEqual({ upstream: '', tables: [] });
+});

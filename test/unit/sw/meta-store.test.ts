@@ -1,0 +1,17 @@
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { expect, test, vi } from 'vitest';
+import { openDatabase } from '../../../sw/idb/database.js';
+import { createMetaStore } from '../../../sw/idb/meta-store.js';
+
+test('get/set round-trip through our own meta store, opening no other database', async () => {
+  const factory = new IDBFactory();
+  const db = await openDatabase({ factory });
+  const open = vi.spyOn(factory, 'open');
+  const meta = createMetaStore(db);
+  expect(await meta.get('missing')).toBeUndefined();
+  await meta.set('config', { tables: [{ name: 't' }] });
+  expect(await meta.get('config')).toEqual({ tables: [{ name: 't' }] });
+  expect(open).not.toHaveBeenCalled();
+  db.close();
+});
