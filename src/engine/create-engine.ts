@@ -61,6 +61,7 @@ export function createEngine(deps: EngineDeps): Engine {
       return pushLocked(ctx, options.explicit === true);
     });
     events.emit({ kind: 'pushed', result });
+    if (result.stopped !== null || result.failed > 0 || result.held > 0) deps.log.info('push ended', { ...result });
     await emitStatus();
     return result;
   }

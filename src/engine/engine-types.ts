@@ -29,6 +29,8 @@ export interface EngineTableConfig {
 export interface EngineConfig {
   /** The upstream origin (`http://127.0.0.1:8080`), or '' for the worker's own origin. */
   readonly upstream: string;
+  /** The worker's own origin: with `upstream` '', only its `/tables/` URLs are intercepted (F-01); unset, any origin's are. */
+  readonly origin?: string;
   readonly tables: readonly EngineTableConfig[];
   /** The pull overlap of L-09 (default 1000 ms). */
   readonly overlapMs?: number;

@@ -38,7 +38,7 @@ function routeOf(path: string): { readonly table: string; readonly id: string | 
 
 /** The façade over an engine context. */
 export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade {
-  const upstream = ctx.deps.config.upstream.replace(/\/+$/, '');
+  const upstream = (ctx.deps.config.upstream || (ctx.deps.config.origin ?? '')).replace(/\/+$/, '');
   const bodyLimit = ctx.deps.config.bodyLimit ?? DEFAULT_BODY_LIMIT;
 
   const cache = createReadCache();

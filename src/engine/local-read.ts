@@ -4,6 +4,7 @@ import { formatItem, formatNotModified } from '../core/dialect/format-item.js';
 import { ifNoneMatchHits } from '../core/dialect/precondition.js';
 import type { TableRequest, TableResponse } from '../core/dialect/types.js';
 import type { Item } from '../core/item.js';
+import { matches } from '../core/odata/evaluate.js';
 import { runQuery } from '../core/odata/query.js';
 import type { TableConfig } from './table-config.js';
 import type { TableRows } from './table-index.js';
@@ -15,6 +16,7 @@ export type ReadRequest = Extract<TableRequest, { readonly kind: 'list' | 'get' 
  * Answers a read from the in-memory rows exactly as the server would (F-03, F-06, F-07): list
  * shapes, order, paging, count and continuation from core; by id 404 when absent (never 410: local
  * rows are never tombstones), 304 on an `If-None-Match` hit; `__includeDeleted` changes nothing.
+ * A list without a count walks the rows kept in `$orderby` order and stops after the page.
  */
 export function answerRead(table: TableConfig, request: ReadRequest, rows: TableRows): TableResponse {
   if (request.kind === 'get') {
@@ -24,13 +26,23 @@ export function answerRead(table: TableConfig, request: ReadRequest, rows: Table
     if (ifNoneMatchHits(request.ifNoneMatch, typeof version === 'string' ? version : null)) return formatNotModified(row.item);
     return formatItem(row.item);
   }
-  return answerList(table, request, rows.items());
+  return answerList(table, request, rows);
 }
 
-function answerList(table: TableConfig, request: ListRequest, items: readonly Item[]): TableResponse {
-  const { filter, orderBy, skip } = request.query;
+function answerList(table: TableConfig, request: ListRequest, rows: TableRows): TableResponse {
+  const { filter, orderBy, skip, count } = request.query;
   const limit = pageLimit(request, table.settings);
-  // formatList projects `$select` itself, so the query keeps whole rows.
-  const page = runQuery(items, { filter, orderBy, skip, limit, select: null });
-  return formatList(request, table.settings, page);
+  if (count) {
+    // A count needs every match: core's query over all rows. formatList projects `$select` itself.
+    return formatList(request, table.settings, runQuery(rows.items(), { filter, orderBy, skip, limit, select: null }));
+  }
+  // Walk the rows already in order and stop one match past the page: no sort, no full scan.
+  const wanted = skip + limit + 1;
+  const found: Item[] = [];
+  for (const item of rows.ordered(orderBy)) {
+    if (!matches(filter, item)) continue;
+    found.push(item);
+    if (found.length === wanted) break;
+  }
+  return formatList(request, table.settings, { items: found.slice(skip, skip + limit), hasMore: found.length === wanted, count: null });
 }

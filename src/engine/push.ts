@@ -224,6 +224,7 @@ async function applyConflict(
   });
   if (result === null) return { kind: 'skipped' };
   if (result.kind === 'held') {
+    ctx.deps.log.info('conflict held', { table: sent.table, seq: sent.seq, reason: conflict.reason, status: conflict.status });
     ctx.events.emit({ kind: 'conflict', conflict: result.record });
     return { kind: 'held' };
   }

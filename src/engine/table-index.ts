@@ -1,11 +1,18 @@
 import type { Item } from '../core/item.js';
+import type { OrderKey } from '../core/odata/ast.js';
 import type { Change, LocalStore, StoredRow } from './ports.js';
+import { createSortedOrders, type SortedOrders } from './sorted-orders.js';
+
+/** A commit touching more rows of a table than this re-sorts its orders once instead of splicing. */
+const BULK_CHANGES = 64;
 
 /** One table's rows in memory (DESIGN.md §6: reads never load a table from the store). */
 export interface TableRows {
   get(id: string): StoredRow | undefined;
   /** Every item, as the app sees them; the array is cached until the next change. */
   items(): readonly Item[];
+  /** Every item in `$orderby` order (then `id`), kept sorted across changes. */
+  ordered(orderBy: readonly OrderKey[]): readonly Item[];
   readonly size: number;
   /** Bumped by every change to the table's rows: a cached answer of an older generation is stale. */
   readonly generation: number;
@@ -23,6 +30,7 @@ interface Entry {
   readonly rows: Map<string, StoredRow>;
   cache: readonly Item[] | null;
   generation: number;
+  readonly orders: SortedOrders;
 }
 
 /** An index over `store.getRows`, one map per table. */
@@ -38,6 +46,9 @@ export function createTableIndex(store: LocalStore): TableIndex {
       entry.cache ??= [...entry.rows.values()].map((r) => r.item);
       return entry.cache;
     },
+    ordered(orderBy) {
+      return entry.orders.ordered(orderBy, () => view(entry).items());
+    },
     get size() {
       return entry.rows.size;
     },
@@ -49,15 +60,24 @@ export function createTableIndex(store: LocalStore): TableIndex {
   const applyTo = (entry: Entry, change: Change): void => {
     entry.generation++;
     switch (change.kind) {
-      case 'put-row':
+      case 'put-row': {
+        const before = entry.rows.get(change.row.id)?.item ?? null;
         entry.rows.set(change.row.id, change.row);
+        entry.orders.replace(before, change.row.item);
         entry.cache = null;
         break;
-      case 'delete-row':
-        if (entry.rows.delete(change.id)) entry.cache = null;
+      }
+      case 'delete-row': {
+        const before = entry.rows.get(change.id)?.item ?? null;
+        if (entry.rows.delete(change.id)) {
+          entry.orders.replace(before, null);
+          entry.cache = null;
+        }
         break;
+      }
       case 'delete-table-rows':
         entry.rows.clear();
+        entry.orders.clear();
         entry.cache = null;
         break;
       default:
@@ -85,7 +105,7 @@ export function createTableIndex(store: LocalStore): TableIndex {
       if (!load) {
         const pending: Change[] = [];
         const promise = store.getRows(table).then((list) => {
-          const entry: Entry = { rows: new Map(list.map((r) => [r.id, r])), cache: null, generation: 0 };
+          const entry: Entry = { rows: new Map(list.map((r) => [r.id, r])), cache: null, generation: 0, orders: createSortedOrders() };
           for (const change of pending) applyTo(entry, change);
           ready.set(table, entry);
           loading.delete(table);
@@ -98,6 +118,12 @@ export function createTableIndex(store: LocalStore): TableIndex {
       return view(await load.promise);
     },
     apply(changes) {
+      const touched = new Map<string, number>();
+      for (const change of changes) {
+        const table = tableOf(change);
+        if (table !== null) touched.set(table, (touched.get(table) ?? 0) + 1);
+      }
+      for (const [table, count] of touched) if (count > BULK_CHANGES) ready.get(table)?.orders.clear();
       for (const change of changes) {
         const table = tableOf(change);
         if (table === null) continue;

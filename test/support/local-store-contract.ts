@@ -124,6 +124,18 @@ export function describeLocalStoreContract(name: string, makeStore: () => Promis
       expect(await store.listOps()).toHaveLength(1);
     });
 
+    test('an empty commit succeeds; values read back are copies, so mutating them changes nothing stored', async () => {
+      const store = await makeStore();
+      expect(await store.commit([])).toEqual({ ok: true, appendedSeqs: [] });
+      await store.commit([{ kind: 'put-row', row: row('t', 'a', { text: 'x' }) }, { kind: 'append-op', op: newOp('t', 'a') }]);
+      const read = await store.getRow('t', 'a');
+      (read?.item as Record<string, unknown>)['text'] = 'mutated';
+      const op = await store.getOp('t', 'a');
+      (op as unknown as Record<string, unknown>)['state'] = 'failed';
+      expect((await store.getRow('t', 'a'))?.item['text']).toBe('x');
+      expect((await store.getOp('t', 'a'))?.state).toBe('pending');
+    });
+
     test('delete-table-rows removes only that table; conflicts and sync states list by table and delete', async () => {
       const store = await makeStore();
       await store.commit([

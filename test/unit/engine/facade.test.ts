@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { createEngine } from '../../../src/engine/create-engine.js';
 import { createHarness } from './harness.js';
 
 const json = (body: unknown) => body as Record<string, unknown>;
@@ -10,6 +11,18 @@ describe('façade', () => {
     const no = ['http://upstream.test/tables/other', 'http://elsewhere.test/tables/todo', 'http://upstream.test/api/tables/todo', 'http://upstream.test/tables/todo/a/b', 'http://upstream.test/tables/', 'http://upstream.test/index.html'];
     expect(yes.map((u) => h.engine.intercepts(u))).toEqual(yes.map(() => true));
     expect(no.map((u) => h.engine.intercepts(u))).toEqual(no.map(() => false));
+  });
+
+  test('F-01: with a same-origin upstream (\'\') only the worker\'s own origin is intercepted', () => {
+    const h = createHarness();
+    const make = (origin?: string) =>
+      createEngine({
+        store: h.store, meta: h.meta, remote: h.server.remote, lock: h.lock, scheduler: h.scheduler, clock: h.clock, entropy: h.entropy, log: h.log,
+        config: { upstream: '', tables: [{ name: 'todo' }], ...(origin === undefined ? {} : { origin }) },
+      });
+    expect(make('http://app.test').intercepts('http://app.test/tables/todo')).toBe(true);
+    expect(make('http://app.test').intercepts('http://other.test/tables/todo')).toBe(false);
+    expect(make().intercepts('http://other.test/tables/todo')).toBe(true);
   });
 
   test('F-01: local answers carry x-tablesync: local, errors included', async () => {

@@ -1,4 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { compareItems } from '../../../src/core/odata/order-by.js';
+import type { OrderKey } from '../../../src/core/odata/ast.js';
+import type { Change } from '../../../src/engine/ports.js';
 import { createMutex } from '../../../src/engine/mutex.js';
 import { createTableIndex } from '../../../src/engine/table-index.js';
 import type { StoredRow } from '../../../src/engine/ports.js';
@@ -28,6 +32,35 @@ describe('table index', () => {
     const loading = index.rows('t');
     index.apply([{ kind: 'put-row', row: row('b') }, { kind: 'delete-row', table: 't', id: 'a' }]);
     expect((await loading).items().map((i) => i['id'])).toEqual(['b']);
+  });
+
+  test('sorted orders stay equal to a fresh sort through random puts, deletes, bulk commits and clears', async () => {
+    const orders: OrderKey[][] = [[], [{ field: 'n', direction: 'desc' }], [{ field: 'text', direction: 'asc' }, { field: 'n', direction: 'asc' }], [{ field: 'updatedAt', direction: 'desc' }]];
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('put' as const), id: fc.nat(30), n: fc.option(fc.nat(5), { nil: null }), text: fc.option(fc.constantFrom('a', 'b', 'B', 'é'), { nil: null }), ms: fc.nat(5) }),
+      fc.record({ kind: fc.constant('delete' as const), id: fc.nat(30) }),
+      fc.record({ kind: fc.constant('bulk' as const), count: fc.integer({ min: 65, max: 80 }) }),
+      fc.record({ kind: fc.constant('clear' as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+        const index = createTableIndex(createMemoryLocalStore());
+        const rows = await index.rows('t');
+        for (const o of ops) {
+          for (const orderBy of orders) rows.ordered(orderBy); // keep every order warm
+          let changes: Change[];
+          if (o.kind === 'put') {
+            const id = `r${o.id}`;
+            changes = [{ kind: 'put-row', row: { table: 't', id, item: { id, n: o.n, text: o.text, updatedAt: new Date(o.ms).toISOString(), deleted: false }, knownVersions: [] } }];
+          } else if (o.kind === 'delete') changes = [{ kind: 'delete-row', table: 't', id: `r${o.id}` }];
+          else if (o.kind === 'bulk') changes = Array.from({ length: o.count }, (_, i) => ({ kind: 'put-row', row: row(`b${i % 40}`, i) }) as const);
+          else changes = [{ kind: 'delete-table-rows', table: 't' }];
+          index.apply(changes);
+          for (const orderBy of orders) expect(rows.ordered(orderBy)).toEqual([...rows.items()].sort(compareItems(orderBy)));
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   test('the mutex runs tasks one at a time in call order, surviving a failed task', async () => {
