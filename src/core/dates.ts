@@ -17,7 +17,7 @@ export function parseDateTime(text: string): DateValue | null {
     if (oh > 23 || om > 59) return null;
     offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (oh * 60 + om);
   }
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000;
+  const ms = utcMs(year, month, day, hour, minute, second) - offsetMinutes * 60_000;
   const micros = Number((frac + '000000').slice(0, 6));
   return { kind: 'date', micros: ms * 1000 + micros };
 }
@@ -28,7 +28,7 @@ export function parseDate(text: string): DateValue | null {
   if (!m) return null;
   const year = Number(m[1]), month = Number(m[2]), day = Number(m[3]);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  return { kind: 'date', micros: Date.UTC(year, month - 1, day) * 1000 };
+  return { kind: 'date', micros: utcMs(year, month, day, 0, 0, 0) * 1000 };
 }
 
 /** Epoch milliseconds of a date-time string (L-14), or null. */
@@ -42,6 +42,14 @@ export function formatDateTime(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
 
+// Date.UTC maps years 0–99 to 1900–1999, so the year is set separately.
+function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getTime();
+}
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 ? (leap ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
 }

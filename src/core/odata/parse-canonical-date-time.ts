@@ -15,8 +15,8 @@ export function parseDateTimeFast(s: string): DateValue | null {
   if (!isCanonicalDateTime(s)) return parseDateTime(s);
   const year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
   const hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2), ms = digits(s, 20, 3);
-  // Days past the 28th depend on the month: leave those to the full parser's check.
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59 || ms < 0) {
+  // Days past the 28th depend on the month, and Date.UTC moves years 0–99: leave those to the full parser.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59 || ms < 0) {
     return parseDateTime(s);
   }
   return { kind: 'date', micros: Date.UTC(year, month - 1, day, hour, minute, second, ms) * 1000 };
