@@ -1,0 +1,179 @@
+import type { FieldValue } from '../core/item.js';
+import type { Expr, OrderKey } from '../core/odata/ast.js';
+import { ok, type Result } from '../core/result.js';
+import type { Database, Queryable } from './database.js';
+import { VERSION_SEQUENCE } from './schema.js';
+import { WIRE_DATE } from './sql-fields.js';
+import { compileFilter } from './sql-filter.js';
+import { quoteIdent } from './sql-names.js';
+import { compileOrderBy } from './sql-order.js';
+import { createSqlParams } from './sql-params.js';
+import type { TableConfig } from './table-config.js';
+
+/** A row as the database holds it; dates already in the wire format. */
+export interface StoredRow {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: string;
+  readonly deleted: boolean;
+  readonly owner: string | null;
+  readonly data: Readonly<Record<string, FieldValue>>;
+}
+
+/** The caller's row scope: null without owner scoping, else the token's subject. */
+export type OwnerScope = string | null;
+
+/** A list query, already bounded by the dialect's paging rules. */
+export interface ListPlan {
+  readonly filter: Expr | null;
+  readonly orderBy: readonly OrderKey[];
+  readonly skip: number;
+  /** Rows to fetch (the caller asks one more than a page to learn whether more remain). */
+  readonly limit: number;
+  readonly includeDeleted: boolean;
+  readonly count: boolean;
+}
+
+/** What a write decides once it has seen the locked current row (null when absent or out of scope). */
+export type WriteDecision<R> =
+  | { readonly kind: 'reject'; readonly reason: R }
+  | { readonly kind: 'write'; readonly data: Readonly<Record<string, FieldValue>>; readonly deleted: boolean }
+  | { readonly kind: 'remove' };
+
+/** The outcome of a decided write. */
+export type WriteOutcome<R> =
+  | { readonly kind: 'rejected'; readonly reason: R }
+  | { readonly kind: 'written'; readonly row: StoredRow }
+  | { readonly kind: 'removed'; readonly row: StoredRow };
+
+/** The outcome of an insert. */
+export type InsertOutcome =
+  | { readonly kind: 'created'; readonly row: StoredRow }
+  | { readonly kind: 'exists'; readonly row: StoredRow }
+  | { readonly kind: 'foreign' };
+
+/** Row storage for the configured tables: every statement parameterised, rows locked for writes. */
+export interface RowStore {
+  get(table: TableConfig, id: string, owner: OwnerScope): Promise<StoredRow | null>;
+  list(table: TableConfig, plan: ListPlan, owner: OwnerScope): Promise<Result<{ rows: readonly StoredRow[]; count: number | null }>>;
+  insert(table: TableConfig, id: string, data: Readonly<Record<string, FieldValue>>, owner: OwnerScope): Promise<InsertOutcome>;
+  write<R>(table: TableConfig, id: string, owner: OwnerScope, decide: (current: StoredRow | null) => WriteDecision<R>): Promise<WriteOutcome<R>>;
+}
+
+const COLUMNS = `id, to_char(created_at at time zone 'UTC', ${WIRE_DATE}) as created_at,
+  to_char(updated_at at time zone 'UTC', ${WIRE_DATE}) as updated_at, version, deleted, owner, data`;
+
+interface RawRow {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  version: string;
+  deleted: boolean;
+  owner: string | null;
+  data: Record<string, FieldValue> | string;
+}
+
+const toRow = (r: RawRow): StoredRow => ({
+  id: r.id,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  version: r.version,
+  deleted: r.deleted,
+  owner: r.owner,
+  data: typeof r.data === 'string' ? (JSON.parse(r.data) as Record<string, FieldValue>) : r.data,
+});
+
+/** A version and a millisecond timestamp from the database, read apart from the row statement (Citus: no volatile functions in distributed DML). */
+async function stamp(q: Queryable): Promise<{ version: string; now: string }> {
+  const [s] = await q.query<{ version: string; now: string }>(
+    `select encode(int8send(nextval('${VERSION_SEQUENCE}')), 'base64') as version,
+       to_char(date_trunc('milliseconds', clock_timestamp()) at time zone 'UTC', ${WIRE_DATE}) as now`,
+  );
+  if (s === undefined) throw new Error('no stamp');
+  return s;
+}
+
+/** The row store over one database. */
+export function createRowStore(db: Database): RowStore {
+  const scoped = (owner: OwnerScope, ownerParam: () => string): string => (owner === null ? '' : ` and owner = ${ownerParam()}`);
+
+  return {
+    async get(table, id, owner) {
+      const p = createSqlParams();
+      const where = `id = ${p.add(id, 'text')}${scoped(owner, () => p.add(owner, 'text'))}`;
+      const q = p.finalize(`select ${COLUMNS} from ${quoteIdent(table.name)} where ${where}`);
+      const [row] = await db.query<RawRow>(q.sql, q.values);
+      return row === undefined ? null : toRow(row);
+    },
+
+    async list(table, plan, owner) {
+      const p = createSqlParams();
+      const conditions: string[] = [];
+      if (!plan.includeDeleted) conditions.push('deleted = false');
+      if (owner !== null) conditions.push(`owner = ${p.add(owner, 'text')}`);
+      if (plan.filter !== null) {
+        const filter = compileFilter(plan.filter, p, { ownerField: table.owner?.field ?? null });
+        if (!filter.ok) return filter;
+        conditions.push(filter.value);
+      }
+      const where = conditions.length === 0 ? '' : ` where ${conditions.join(' and ')}`;
+      const from = `from ${quoteIdent(table.name)}${where}`;
+      const order = compileOrderBy(plan.orderBy, table.owner?.field ?? null);
+      const page = p.finalize(`select ${COLUMNS} ${from} order by ${order} limit ${p.add(plan.limit, 'int8')} offset ${p.add(plan.skip, 'int8')}`);
+      const rows = await db.query<RawRow>(page.sql, page.values);
+      let count: number | null = null;
+      if (plan.count) {
+        const c = p.finalize(`select count(*)::text as n ${from}`);
+        const [counted] = await db.query<{ n: string }>(c.sql, c.values);
+        count = Number(counted?.n ?? 0);
+      }
+      return ok({ rows: rows.map(toRow), count });
+    },
+
+    async insert(table, id, data, owner) {
+      return db.transaction(async (tx) => {
+        const { version, now } = await stamp(tx);
+        const t = quoteIdent(table.name);
+        const [created] = await tx.query<RawRow>(
+          `insert into ${t} (id, created_at, updated_at, version, deleted, owner, data)
+           values ($1::text, $2::timestamptz, $2::timestamptz, $3::text, false, $4::text, $5::jsonb)
+           on conflict (id) do nothing returning ${COLUMNS}`,
+          [id, now, version, owner, JSON.stringify(data)],
+        );
+        if (created !== undefined) return { kind: 'created', row: toRow(created) } as const;
+        const [existing] = await tx.query<RawRow>(`select ${COLUMNS} from ${t} where id = $1::text`, [id]);
+        if (existing === undefined) throw new Error('insert conflicted with a row that is gone');
+        const row = toRow(existing);
+        return owner !== null && row.owner !== owner ? ({ kind: 'foreign' } as const) : ({ kind: 'exists', row } as const);
+      });
+    },
+
+    async write(table, id, owner, decide) {
+      return db.transaction(async (tx) => {
+        const t = quoteIdent(table.name);
+        const p = createSqlParams();
+        const where = `id = ${p.add(id, 'text')}${scoped(owner, () => p.add(owner, 'text'))}`;
+        const q = p.finalize(`select ${COLUMNS} from ${t} where ${where} for update`);
+        const [raw] = await tx.query<RawRow>(q.sql, q.values);
+        const current = raw === undefined ? null : toRow(raw);
+        const decision = decide(current);
+        if (decision.kind === 'reject') return { kind: 'rejected', reason: decision.reason } as const;
+        if (current === null) throw new Error('a write was decided for an absent row');
+        if (decision.kind === 'remove') {
+          await tx.query(`delete from ${t} where id = $1::text`, [id]);
+          return { kind: 'removed', row: current } as const;
+        }
+        const { version, now } = await stamp(tx);
+        const [updated] = await tx.query<RawRow>(
+          `update ${t} set data = $2::jsonb, deleted = $3::boolean, version = $4::text,
+             updated_at = greatest($5::timestamptz, updated_at)
+           where id = $1::text returning ${COLUMNS}`,
+          [id, JSON.stringify(decision.data), decision.deleted, version, now],
+        );
+        if (updated === undefined) throw new Error('a locked row vanished');
+        return { kind: 'written', row: toRow(updated) } as const;
+      });
+    },
+  };
+}

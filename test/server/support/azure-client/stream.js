@@ -1,0 +1,3 @@
+// Browser stand-in for Node's `stream`: assert-plus only checks `instanceof Stream`.
+export function Stream() {}
+export default { Stream };
