@@ -144,7 +144,9 @@ export interface SyncApi {
 export type PageMessage =
   | { readonly type: 'tablesync:connect'; readonly port: MessagePortLike }
   | { readonly type: 'tablesync:online' }
-  | { readonly type: 'tablesync:ping' };
+  | { readonly type: 'tablesync:ping' }
+  /** The files a page loaded before the worker controlled it, for the app-shell cache. */
+  | { readonly type: 'tablesync:shell-files'; readonly urls: readonly string[] };
 
 /**
  * Worker → page messages (outside Comlink): a starting worker announces its boot id to every

@@ -4,7 +4,8 @@
  * still knows its tables.
  *
  * Query: `tables=todoitem,other`, `upstream=<origin>`, `dialect=v2|v3` (the app's),
- * `upstreamDialect=v2|v3`, `policy=merge|serverWins|clientWins|lastWriteWins|hold`, `debug=1`.
+ * `upstreamDialect=v2|v3`, `policy=merge|serverWins|clientWins|lastWriteWins|hold`, `debug=1`,
+ * `shell=off` (no app-shell cache).
  */
 import type { Dialect } from '../src/core/dialect/types.js';
 import type { ConflictPolicy, EngineConfig, EngineTableConfig } from '../src/engine/engine-types.js';
@@ -61,6 +62,9 @@ export function parseConfigQuery(search: string): { readonly upstream?: string; 
   const upstream = originOf(query.get('upstream'));
   return { ...(upstream === undefined ? {} : { upstream }), tables, debug: query.get('debug') === '1' };
 }
+
+/** Whether the app-shell cache is on: it is unless the worker's query says `shell=off`. */
+export const isShellCacheEnabled = (search: string): boolean => new URLSearchParams(search).get('shell') !== 'off';
 
 const isEngineConfig = (value: unknown): value is EngineConfig =>
   typeof value === 'object' &&

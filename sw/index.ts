@@ -7,9 +7,10 @@ import { createEngine } from '../src/engine/create-engine.js';
 import type { Engine } from '../src/engine/engine-types.js';
 import type { Log } from '../src/engine/ports.js';
 import type { WorkerMessage } from '../src/protocol.js';
+import { createAppShellCache } from './app-shell-cache.js';
 import { createBridge } from './bridge.js';
 import { createClock } from './clock.js';
-import { loadConfig } from './config.js';
+import { isShellCacheEnabled, loadConfig } from './config.js';
 import { createEntropy, randomHex } from './entropy.js';
 import { toHttpRequest, toResponse } from './http.js';
 import { openDatabase } from './idb/database.js';
@@ -43,6 +44,16 @@ let log: Log = createLog();
 let runtime: Runtime | null = null;
 let booting: Promise<Runtime> | null = null;
 
+// Needs no engine: the page and its files are served even while the database is still opening.
+const shell = createAppShellCache({
+  caches: self.caches,
+  fetch: (request) => fetch(request),
+  origin: self.location.origin,
+  startUrl: self.registration.scope,
+  enabled: isShellCacheEnabled(self.location.search),
+  onError: (error) => reportError(error),
+});
+
 const triggers = createPushTriggers({
   backgroundSync: () => hasBackgroundSync(self),
   push: async (explicit) => (await boot()).engine.push({ explicit }),
@@ -72,7 +83,8 @@ async function init(): Promise<Runtime> {
     clock,
     entropy,
     log,
-    config: config.engine,
+    // F-01: with a same-origin upstream, only this origin's /tables/ URLs are the app's.
+    config: { ...config.engine, origin: self.location.origin },
   });
   await engine.start();
   const bridge = createBridge({ engine, bootId, log });
@@ -111,19 +123,27 @@ self.addEventListener('install', (event) => {
 });
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(Promise.all([self.clients.claim(), shell.activate().catch(reportError)]));
 });
+
+/** Answers the app shell's requests from the shell cache; any other request goes to the network untouched. */
+function answerShell(event: FetchEvent): void {
+  if (!shell.handles(event.request)) return;
+  const { response, stored } = shell.respond(event.request);
+  event.respondWith(response);
+  event.waitUntil(stored);
+}
 
 self.addEventListener('fetch', (event) => {
   const url = event.request.url;
   let response: Promise<Response>;
   if (runtime) {
     // F-01: only configured tables are answered; everything else is left to the network untouched.
-    if (!runtime.engine.intercepts(url)) return;
+    if (!runtime.engine.intercepts(url)) return answerShell(event);
     response = answer(runtime.engine, event.request);
   } else {
     // Cold start: the engine is not built yet, so nothing outside /tables/ waits for it.
-    if (!new URL(url).pathname.startsWith('/tables/')) return;
+    if (!new URL(url).pathname.startsWith('/tables/')) return answerShell(event);
     const request = event.request;
     response = boot().then(
       (rt) => (rt.engine.intercepts(url) ? answer(rt.engine, request) : fetch(request)),
@@ -154,6 +174,9 @@ self.addEventListener('message', (event) => {
       event.waitUntil(boot().then((rt) => Comlink.expose(rt.bridge, port), reportError));
       return;
     }
+    case 'tablesync:shell-files':
+      event.waitUntil(shell.warm(message.urls).catch(reportError));
+      return;
     case 'tablesync:online':
       event.waitUntil(triggers.online().catch(reportError));
       return;

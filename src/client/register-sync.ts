@@ -1,5 +1,6 @@
 /** `registerSync()`: registers the worker with workbox-window, waits until it controls the page, connects. */
 import { Workbox } from 'workbox-window';
+import type { PageMessage } from '../protocol.js';
 import { createSyncClient, waitForController, type SyncClient } from './sync-client.js';
 
 /** Options of `registerSync`; table settings travel to the worker in its script URL's query. */
@@ -14,6 +15,8 @@ export interface RegisterSyncOptions {
   readonly dialect?: 'v2' | 'v3';
   readonly upstreamDialect?: 'v2' | 'v3';
   readonly policy?: 'merge' | 'serverWins' | 'clientWins' | 'lastWriteWins' | 'hold';
+  /** False: the worker does not cache the app shell, so pages need the network (default true). */
+  readonly shell?: boolean;
   /** How long a call may go unanswered before the client checks the worker (default 4000 ms). */
   readonly callTimeoutMs?: number;
 }
@@ -26,8 +29,17 @@ export function workerUrl(options: RegisterSyncOptions, base: string): string {
   if (options.dialect) url.searchParams.set('dialect', options.dialect);
   if (options.upstreamDialect) url.searchParams.set('upstreamDialect', options.upstreamDialect);
   if (options.policy) url.searchParams.set('policy', options.policy);
+  if (options.shell === false) url.searchParams.set('shell', 'off');
   return url.origin === new URL(base).origin ? url.pathname + url.search : url.href;
 }
+
+/** The document and the files it loaded (not its fetch() or XHR calls). */
+const loadedFiles = (): string[] => [
+  location.href,
+  ...(performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+    .filter((entry) => !['fetch', 'xmlhttprequest', 'beacon'].includes(entry.initiatorType))
+    .map((entry) => entry.name),
+];
 
 /** Registers the tablesync worker and resolves with a connected SyncClient once it controls the page. */
 export async function registerSync(options: RegisterSyncOptions = {}): Promise<SyncClient> {
@@ -37,7 +49,11 @@ export async function registerSync(options: RegisterSyncOptions = {}): Promise<S
   await workbox.register({ immediate: true });
   if (!container.controller) {
     // An active worker that does not control this page (after a shift-reload) claims it on a ping.
-    void container.ready.then((registration) => registration.active?.postMessage({ type: 'tablesync:ping' }));
+    void container.ready.then((registration) => {
+      registration.active?.postMessage({ type: 'tablesync:ping' } satisfies PageMessage);
+      // This page and its files loaded without the worker, so they reach the shell cache only if named.
+      if (options.shell !== false) registration.active?.postMessage({ type: 'tablesync:shell-files', urls: loadedFiles() } satisfies PageMessage);
+    });
   }
   await waitForController(container);
   const client = createSyncClient({

@@ -26,6 +26,7 @@ const options: RegisterSyncOptions = {
   ...(dialect ? { dialect } : {}),
   ...(upstreamDialect ? { upstreamDialect } : {}),
   ...(policy ? { policy } : {}),
+  ...(data['shell'] === 'off' ? { shell: false } : {}),
 };
 
 const ready = registerSync(options);

@@ -1,0 +1,132 @@
+/**
+ * The app shell's runtime cache (DESIGN.md §5): same-origin GET navigations and static
+ * subresources go to the network first and fall back to their cached copy when it fails, so an
+ * offline reload or an installed app's cold start still shows the page.
+ */
+
+/** The Cache Storage name of this version; a new name retires the old cache on `activate`. */
+export const SHELL_CACHE = 'tablesync-shell-v1';
+
+const SHELL_PREFIX = 'tablesync-shell-';
+/** F-15: a response to a request carrying a token is never stored. */
+const CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'x-zumo-auth'];
+const STATIC_DESTINATIONS: readonly string[] = ['document', 'script', 'style', 'image', 'font', 'manifest'];
+
+/** The parts of a request that decide whether the shell cache takes it. */
+export type ShellRequest = Pick<Request, 'method' | 'url' | 'mode' | 'destination' | 'headers'>;
+
+/** The slice of Cache Storage the shell cache uses (`self.caches` fits). */
+export interface ShellCacheStorage {
+  open(name: string): Promise<Pick<Cache, 'match' | 'put'>>;
+  keys(): Promise<string[]>;
+  delete(name: string): Promise<boolean>;
+}
+
+/** What the shell cache is built from. */
+export interface AppShellCacheOptions {
+  readonly caches: ShellCacheStorage;
+  readonly fetch: (request: Request) => Promise<Response>;
+  /** The worker's origin: nothing else is cached. */
+  readonly origin: string;
+  /** The page served to an offline navigation with no copy of its own (the scope's start page). */
+  readonly startUrl: string;
+  /** False (`shell=off`): nothing is handled and `activate` removes every shell cache. */
+  readonly enabled: boolean;
+  readonly onError: (error: unknown) => void;
+}
+
+/** A network-first cache for the app shell. */
+export interface AppShellCache {
+  /** Whether a request is the shell's: a same-origin GET navigation or static file, outside `/tables`, carrying no `Authorization` or `X-ZUMO-AUTH`. */
+  handles(request: ShellRequest): boolean;
+  /** The network's response (a storable one copied to the cache, settled in `stored`), else the cached copy, else a network error. */
+  respond(request: Request): { readonly response: Promise<Response>; readonly stored: Promise<void> };
+  /** Stores those of `urls` (and the start page) that are the shell's and not yet cached: a page's files loaded before the worker controlled it. */
+  warm(urls: readonly string[]): Promise<void>;
+  /** Deletes the shell caches of other versions (all of them when disabled). */
+  activate(): Promise<void>;
+}
+
+const isTablePath = (pathname: string): boolean => pathname === '/tables' || pathname.startsWith('/tables/');
+
+const urlOf = (value: string): URL | null => {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+};
+
+const noStore = (response: Response): boolean =>
+  (response.headers.get('cache-control') ?? '').split(',').some((directive) => directive.trim().toLowerCase() === 'no-store');
+
+/**
+ * Only a plain 200 is kept (opaque responses are 0): Cache.put refuses 206, and a redirected response
+ * replayed to a navigation is a network error in Chromium.
+ */
+const isStorable = (response: Response): boolean =>
+  response.status === 200 && !response.redirected && !noStore(response);
+
+/** Builds the shell cache; it opens nothing until a request or `activate` needs it. */
+export function createAppShellCache(options: AppShellCacheOptions): AppShellCache {
+  const open = () => options.caches.open(SHELL_CACHE);
+
+  const isOwnFile = (value: string): boolean => {
+    const url = urlOf(value);
+    return url !== null && url.origin === options.origin && !isTablePath(url.pathname);
+  };
+
+  async function cached(request: Request): Promise<Response | undefined> {
+    const cache = await open();
+    const own = await cache.match(request);
+    if (own !== undefined || request.mode !== 'navigate') return own;
+    return cache.match(options.startUrl);
+  }
+
+  return {
+    handles(request) {
+      if (!options.enabled || request.method !== 'GET' || CREDENTIAL_HEADERS.some((name) => request.headers.has(name))) return false;
+      if (!isOwnFile(request.url)) return false;
+      return request.mode === 'navigate' || STATIC_DESTINATIONS.includes(request.destination);
+    },
+
+    respond(request) {
+      // Cloned as the response arrives, before the page can start reading its body.
+      const network = options.fetch(request).then((fresh) => ({ fresh, copy: isStorable(fresh) ? fresh.clone() : null }));
+      // With no copy, a network error as without the worker (a rejected respondWith is an uncaught error).
+      const response = network.then(
+        ({ fresh }) => fresh,
+        async () => (await cached(request).catch(() => undefined)) ?? Response.error(),
+      );
+      const stored = network
+        .then(
+          async ({ copy }) => {
+            if (copy !== null) await (await open()).put(request, copy);
+          },
+          () => undefined,
+        )
+        .catch(options.onError);
+      return { response, stored };
+    },
+
+    async warm(urls) {
+      if (!options.enabled) return;
+      const cache = await open();
+      const wanted = [...new Set([options.startUrl, ...urls])].filter(isOwnFile);
+      await Promise.all(
+        wanted.map(async (url) => {
+          if ((await cache.match(url)) !== undefined) return;
+          const response = await options.fetch(new Request(url)).catch(() => null);
+          if (response !== null && isStorable(response)) await cache.put(url, response);
+        }),
+      );
+    },
+
+    async activate() {
+      const stale = (await options.caches.keys()).filter(
+        (name) => name.startsWith(SHELL_PREFIX) && (name !== SHELL_CACHE || !options.enabled),
+      );
+      await Promise.all(stale.map((name) => options.caches.delete(name)));
+    },
+  };
+}
