@@ -37,9 +37,9 @@ const rowAbsent = { kind: 'reject', status: 404, code: 'item_not_found' } as con
 /**
  * Folds a local write into the item's op (PROTOCOL.md §3.2–3.3), so at most one op exists per item (W-03).
  * Implements W-04 (new op with base and identity), W-05, W-06, W-07, W-08, W-09, W-10, W-11, W-12 (409 / 404,
- * op unchanged), W-13 (same `seq`, `editCounter + 1`, an in-flight op stays `inflight`) and W-14 (`failed` →
- * `pending`, `held` stays held and its conflict follows). Without an op, an insert onto an existing row gets 409
- * and an update or delete of an absent row 404 (F-08, F-09).
+ * op unchanged), W-13 (same `seq`, `editCounter + 1`, an in-flight op stays `inflight`, `unconfirmed` kept for
+ * U-11) and W-14 (`failed` → `pending`, `held` stays held and its conflict follows). Without an op, an insert onto
+ * an existing row gets 409 and an update or delete of an absent row 404 (F-08, F-09).
  */
 export function collapse(existing: Op | null, action: LocalAction, context: CollapseContext): CollapseOutcome {
   if (existing === null) return first(action, context);
@@ -102,7 +102,10 @@ function newOp(context: CollapseContext, kind: OpKind, snapshot: Item | null, ba
 
 type OpChange = Pick<Op, 'kind' | 'snapshot'> & Partial<Pick<Op, 'baseVersion' | 'baseRow'>>;
 
-/** W-13, W-14: same seq, one more edit, `failed` becomes `pending`; `inflight` and `held` keep their state. */
+/**
+ * W-13, W-14: same seq, one more edit, `failed` becomes `pending`; `inflight` and `held` keep their state. The
+ * `unconfirmed` snapshots stay (U-11): a local edit confirms nothing, and a retry must still know its own echo.
+ */
 function replace(existing: Op, context: CollapseContext, change: OpChange, localRow: Item | null): CollapseOutcome {
   // An update based on a server tombstone must undelete it first (K-05); a delete has nothing to undelete.
   const { undelete, ...rest } = existing;

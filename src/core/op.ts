@@ -41,6 +41,8 @@ export interface Op {
   readonly nextAttemptAt: number | null;
   /** Set on an `update` whose server row is a tombstone: undelete it (If-Match `baseVersion`) before sending the snapshot (K-05). */
   readonly undelete?: true;
+  /** Snapshots sent since the base was last confirmed whose answers never came, oldest first, at most 4; absent = none (U-11, P10 + P12). */
+  readonly unconfirmed?: readonly Item[];
 }
 
 /** An op before the op-log assigns its `seq`. */

@@ -10,7 +10,9 @@ export type PushAnswer =
 /**
  * What the server said about one pushed op; the engine decides what happens next (§3.4 step 5).
  * `done`, `done-gone` and `adopt` all settle through `settlePush` (the op is complete on the server); `adopt`
- * then sets the known versions with `adoptServerVersion`, `done` with `appendPushedVersion`.
+ * then sets the known versions with `adoptServerVersion`, `done` with `appendPushedVersion`. `adopt-rebase`: an
+ * earlier attempt whose answer was lost wrote `serverRow`, not the current snapshot, so the op is rebased on it
+ * with `rebasePush` (U-09) and re-sent in the same push with `If-Match` its version (U-11, P10 + P12).
  * `needs-lookup`: fetch the row (`GET /tables/t?$filter=(id eq '<id>')&__includeDeleted=true`, U-12), then call
  * `classifyLookupResponse` with this `status`. A stop (`needs-auth`, `retry`) leaves the op `pending`.
  */
@@ -18,6 +20,7 @@ export type PushOutcome =
   | { readonly kind: 'done'; readonly serverRow: Item | null }
   | { readonly kind: 'done-gone'; readonly serverRow: Item | null }
   | { readonly kind: 'adopt'; readonly serverRow: Item }
+  | { readonly kind: 'adopt-rebase'; readonly serverRow: Item }
   | { readonly kind: 'conflict'; readonly reason: ConflictReason; readonly status: number; readonly serverRow: Item | null }
   | { readonly kind: 'needs-lookup'; readonly status: number }
   | { readonly kind: 'needs-auth'; readonly status: number }
@@ -45,7 +48,8 @@ export function classifyPushResponse(op: Op, answer: PushAnswer, now: number): P
 
 /**
  * Classifies a conflict status once the server row is known (from the body or the U-12 lookup; null when the
- * lookup found none): U-10 (delete vs tombstone or none), U-11 (adopt a live row holding the snapshot), K-01.
+ * lookup found none): U-10 (delete vs tombstone or none), U-11 (adopt a live row holding the snapshot; one holding
+ * only an earlier `unconfirmed` snapshot is `adopt-rebase`, P10 + P12), K-01.
  */
 export function classifyWithServerRow(op: Op, status: number, serverRow: Item | null): PushOutcome {
   const live = serverRow !== null && !isTombstone(serverRow);
@@ -55,7 +59,10 @@ export function classifyWithServerRow(op: Op, status: number, serverRow: Item | 
       : { kind: 'done-gone', serverRow };
   }
   if ((status === 404 || status === 410) && op.kind === 'update') return { kind: 'conflict', reason: 'deleted-on-server', status, serverRow };
-  if (live && (status === 409 || status === 412) && holdsSnapshot(op, serverRow)) return { kind: 'adopt', serverRow };
+  if (live && (status === 409 || status === 412)) {
+    if (holdsSnapshot(op, op.snapshot, serverRow)) return { kind: 'adopt', serverRow };
+    if ((op.unconfirmed ?? []).some((sent) => holdsSnapshot(op, sent, serverRow))) return { kind: 'adopt-rebase', serverRow };
+  }
   const reason: ConflictReason = status === 409 && op.kind === 'insert' ? 'already-exists' : 'precondition';
   return { kind: 'conflict', reason, status, serverRow };
 }
@@ -95,6 +102,21 @@ export function parseRetryAfter(value: string | null, now: number): number | nul
   return at === null ? null : Math.max(0, at - now);
 }
 
+/** How many sent snapshots whose answers never came an op remembers (U-11, P10 + P12). */
+export const MAX_UNCONFIRMED = 4;
+
+/**
+ * U-03 with U-11: `op` with the snapshot it is about to send appended to `unconfirmed` (an equal one moves to the
+ * end; the newest `MAX_UNCONFIRMED` kept), so a 409/412 echoing an earlier attempt after a later edit is recognised;
+ * a delete sends no snapshot and changes nothing.
+ */
+export function rememberSent(op: Op): Op {
+  const { snapshot } = op;
+  if (op.kind === 'delete' || snapshot === null) return op;
+  const kept = (op.unconfirmed ?? []).filter((sent) => !sameAppFields(sent, snapshot));
+  return { ...op, unconfirmed: [...kept, snapshot].slice(-MAX_UNCONFIRMED) };
+}
+
 /** What to do once the server completed an op: remove it (`complete`) or keep a rebased one pending (`rebase`). */
 export type PushSettlement =
   /** Remove the op and store `row` as the local row (null: remove it). */
@@ -109,12 +131,19 @@ export type PushSettlement =
  * tombstone undeletes first (K-05); onto no server row at all it re-inserts.
  */
 export function settlePush(op: Op, sentEditCounter: number, serverRow: Item | null): PushSettlement {
+  if (op.editCounter !== sentEditCounter) return rebasePush(op, serverRow);
   const version = typeof serverRow?.['version'] === 'string' ? serverRow['version'] : null;
-  if (op.editCounter === sentEditCounter) {
-    const row = op.kind === 'delete' || (serverRow !== null && isTombstone(serverRow)) ? null : (serverRow ?? op.snapshot);
-    return { kind: 'complete', row, version };
-  }
-  const { undelete: _undelete, ...rest } = op;
+  const row = op.kind === 'delete' || (serverRow !== null && isTombstone(serverRow)) ? null : (serverRow ?? op.snapshot);
+  return { kind: 'complete', row, version };
+}
+
+/**
+ * U-09: `op` kept `pending` rebased on the server row its edits must now go against (`settlePush` for an edit in
+ * flight; `adopt-rebase` for a lost answer's echo, U-11). It drops `unconfirmed`: the base is confirmed (P10 + P12).
+ */
+export function rebasePush(op: Op, serverRow: Item | null): Extract<PushSettlement, { readonly kind: 'rebase' }> {
+  const version = typeof serverRow?.['version'] === 'string' ? serverRow['version'] : null;
+  const { undelete: _undelete, unconfirmed: _unconfirmed, ...rest } = op;
   const base = { ...rest, state: 'pending' as const, serverRow, blockedReason: null, nextAttemptAt: null };
   if (op.kind === 'delete') {
     return { kind: 'rebase', op: { ...base, baseVersion: version, baseRow: serverRow }, row: null, version };
@@ -136,12 +165,18 @@ export function withSystemProperties(snapshot: Item | null, serverRow: Item, ite
   return { ...(snapshot === null ? {} : appFields(snapshot)), ...system };
 }
 
-/** U-11: a live server row holding every app field the op sent (a field it dropped counts as `null`). */
-function holdsSnapshot(op: Op, serverRow: Item): boolean {
-  if (op.snapshot === null) return false;
-  const sent = appFields(op.snapshot);
+/** U-11: a live server row holding every app field of `snapshot`, sent by `op` (a field it dropped counts as `null`). */
+function holdsSnapshot(op: Op, snapshot: Item | null, serverRow: Item): boolean {
+  if (snapshot === null) return false;
+  const sent = appFields(snapshot);
   for (const name of Object.keys(op.baseRow === null ? {} : appFields(op.baseRow))) if (!(name in sent)) sent[name] = null;
   return Object.entries(sent).every(([name, value]) => (serverRow[name] ?? null) === value);
+}
+
+function sameAppFields(a: Item, b: Item): boolean {
+  const left = Object.entries(appFields(a));
+  const right = appFields(b);
+  return left.length === Object.keys(right).length && left.every(([name, value]) => name in right && right[name] === value);
 }
 
 function isConflictStatus(op: Op, status: number): boolean {
@@ -183,7 +218,7 @@ function parseHttpDate(text: string): number | null {
  * `PUT /{id}?__includedeleted=true` and settles through `settlePush`.)
  */
 export function rebaseAfterUndelete(op: Op, revived: Item): Op {
-  const { undelete: _undelete, ...rest } = op;
+  const { undelete: _undelete, unconfirmed: _unconfirmed, ...rest } = op;
   const version = typeof revived['version'] === 'string' ? revived['version'] : null;
   return { ...rest, kind: 'update', snapshot: withSystemProperties(op.snapshot, revived, op.itemId), baseVersion: version, baseRow: revived, serverRow: revived };
 }

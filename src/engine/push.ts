@@ -6,14 +6,14 @@ import { planLookup, planOpRequest, planUndelete } from '../core/dialect/outboun
 import { identityOf, mayPush } from '../core/identity.js';
 import type { Item } from '../core/item.js';
 import type { Op } from '../core/op.js';
-import { asServerRow, classifyLookupResponse, classifyPushResponse, type PushOutcome } from '../core/push-outcome.js';
+import { asServerRow, classifyLookupResponse, classifyPushResponse, rememberSent, type PushOutcome } from '../core/push-outcome.js';
 import type { EngineContext } from './engine-context.js';
 import type { Conflict, PushResult, PushStopReason } from './engine-types.js';
 import { holdConflict } from './hold-conflict.js';
 import { pushAnswerOf, sendUpstream } from './send-upstream.js';
 import type { Change, RemoteResponse } from './ports.js';
 import { pendingOperationOf } from './views.js';
-import { planChanges, settleDone } from './settle.js';
+import { planChanges, settleDone, settleRebase } from './settle.js';
 
 /** What happened to one op in this push. */
 type OpResult =
@@ -95,10 +95,10 @@ async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean): Promi
   let rounds = 0;
   let op: Op | null = listed;
   for (;;) {
-    // U-03: persisted inflight and attempted before the request leaves.
+    // U-03: persisted inflight and attempted before the request leaves, the snapshot among the unconfirmed (U-11).
     const sent: Op | null = await withCurrent(ctx, op, (c) => {
       if (c.state === 'failed' || c.state === 'held') return Promise.resolve({ changes: [], value: null });
-      const marked: Op = { ...c, state: 'inflight', attempted: true, attempts: c.attempts + 1, lastAttemptAt: now, blockedReason: null, nextAttemptAt: null };
+      const marked = rememberSent({ ...c, state: 'inflight', attempted: true, attempts: c.attempts + 1, lastAttemptAt: now, blockedReason: null, nextAttemptAt: null });
       return Promise.resolve({ changes: [{ kind: 'put-op', op: marked }], value: marked as Op | null });
     });
     if (sent === null) return { kind: 'skipped' };
@@ -123,7 +123,7 @@ async function sendOp(ctx: EngineContext, op: Op): Promise<{ readonly outcome: P
     if (!ok || dialect === 'v3') return { outcome: classifyPushResponse(op, answer, now()), response: undeleted };
     // v2: POST /{id} brought the row back; the PATCH follows against its new version.
     const live = asServerRow(op.itemId, undeleted.body);
-    const { undelete: _undelete, ...rest } = op;
+    const { undelete: _undelete, unconfirmed: _unconfirmed, ...rest } = op;
     sending = { ...rest, baseVersion: typeof live?.['version'] === 'string' ? live['version'] : null, baseRow: live ?? op.baseRow };
   }
   const response = await sendUpstream(ctx, planOpRequest(sending, { dialect }));
@@ -165,6 +165,14 @@ async function applyOutcome(
       });
       if (completed === false) await ctx.deps.scheduler.schedule(); // rebased: it goes again (U-09)
       return completed === true ? { kind: 'completed' } : { kind: 'skipped' };
+    }
+    case 'adopt-rebase': {
+      // U-11 with P10 + P12: an earlier attempt wrote the server row; rebased on it, the op goes again with its If-Match.
+      const rebased = await withCurrent(ctx, sent, async (c) => {
+        const settled = await settleRebase(ctx, { ...c, lastStatus: status }, outcome.serverRow);
+        return { changes: settled.changes, value: settled.op };
+      });
+      return rebased === null ? { kind: 'skipped' } : { kind: 'resend', op: rebased };
     }
     case 'needs-auth':
       await withCurrent(ctx, sent, (c) =>

@@ -1,7 +1,7 @@
 import { adoptServerVersion, appendPushedVersion, resetKnownVersions } from '../core/known-versions.js';
 import type { Item } from '../core/item.js';
 import type { Op } from '../core/op.js';
-import { settlePush } from '../core/push-outcome.js';
+import { rebasePush, settlePush, type PushSettlement } from '../core/push-outcome.js';
 import type { ResolutionPlan } from '../core/conflict.js';
 import type { EngineContext } from './engine-context.js';
 import type { Change, StoredRow } from './ports.js';
@@ -50,7 +50,24 @@ export async function settleDone(
   serverRow: Item | null,
   rule: VersionRule,
 ): Promise<{ readonly changes: Change[]; readonly completed: boolean }> {
-  const settlement = settlePush(current, sentEditCounter, serverRow);
+  return settlementChanges(ctx, current, settlePush(current, sentEditCounter, serverRow), rule);
+}
+
+/**
+ * U-11 with P10 + P12: an earlier attempt whose answer was lost wrote `serverRow`; the op stays `pending` rebased
+ * on it (U-09, `unconfirmed` cleared) and its version, this device's own, joins the known ones. Returns the op.
+ */
+export async function settleRebase(ctx: EngineContext, current: Op, serverRow: Item): Promise<{ readonly changes: Change[]; readonly op: Op }> {
+  const settlement = rebasePush(current, serverRow);
+  return { changes: (await settlementChanges(ctx, current, settlement, 'append')).changes, op: settlement.op };
+}
+
+async function settlementChanges(
+  ctx: EngineContext,
+  current: Op,
+  settlement: PushSettlement,
+  rule: VersionRule,
+): Promise<{ readonly changes: Change[]; readonly completed: boolean }> {
   const known = (await storedRow(ctx, current))?.knownVersions ?? [];
   const knownVersions = knownAfter(rule, known, settlement.version);
   if (settlement.kind === 'complete') {
@@ -73,7 +90,9 @@ export async function planChanges(ctx: EngineContext, op: Op, plan: Exclude<Reso
       // K-08: the newest known server state, no request.
       return [...removeOp(op.seq), rowChange(op.table, op.itemId, plan.row, knownAfter('adopt', stored?.knownVersions ?? [], versionOf(plan.row)))];
     case 'resend': {
-      const changes: Change[] = [{ kind: 'put-op', op: plan.op }, { kind: 'delete-conflict', opSeq: op.seq }];
+      // The op goes against the server row now: earlier unconfirmed sends no longer tell an echo (U-11).
+      const { unconfirmed: _unconfirmed, ...resent } = plan.op;
+      const changes: Change[] = [{ kind: 'put-op', op: resent }, { kind: 'delete-conflict', opSeq: op.seq }];
       // K-06: a merged value becomes the local row too.
       if (plan.localRow !== null) changes.push(rowChange(op.table, op.itemId, plan.localRow, stored?.knownVersions ?? []));
       return changes;

@@ -4,7 +4,7 @@ import { collapse, type CollapseContext, type CollapseOutcome, type LocalAction 
 import type { Item } from '../../../src/core/item.js';
 import type { Op, OpState } from '../../../src/core/op.js';
 import { planResolution, type Resolution } from '../../../src/core/conflict.js';
-import { settlePush } from '../../../src/core/push-outcome.js';
+import { MAX_UNCONFIRMED, rebasePush, rememberSent, settlePush } from '../../../src/core/push-outcome.js';
 
 const acked: Item = { id: 'a', version: 'v1', createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z', deleted: false, text: 'old' };
 const edited: Item = { ...acked, text: 'new' };
@@ -113,6 +113,50 @@ describe('collapse: op state', () => {
   });
 });
 
+describe('collapse: unconfirmed sends (W-13, U-11)', () => {
+  const sentFirst: Item = { id: 'a', text: 'first' };
+  const remembering = (o: Op): Op => ({ ...o, attempted: true, attempts: 1, unconfirmed: [sentFirst] });
+  test.each([
+    { id: 'W-05', name: 'insert + update', existing: remembering(insertOp), action: upd({ ...fresh, text: 'x' }), kind: 'insert' },
+    { id: 'W-07', name: 'attempted insert + delete', existing: remembering(insertOp), action: del, kind: 'delete' },
+    { id: 'W-08', name: 'update + update', existing: remembering(updateOp), action: upd({ ...acked, text: 'x' }), kind: 'update' },
+    { id: 'W-09', name: 'update + delete', existing: remembering(updateOp), action: del, kind: 'delete' },
+    { id: 'W-10', name: 'delete with base + insert', existing: remembering(deleteOp), action: ins(fresh), kind: 'update' },
+    { id: 'W-11', name: 'delete without base + insert', existing: remembering(deleteNoBase), action: ins(fresh), kind: 'insert' },
+    { id: 'W-14', name: 'a held update + update', existing: remembering(op({ state: 'held' })), action: upd({ ...acked, text: 'x' }), kind: 'update' },
+  ] as { id: string; name: string; existing: Op; action: LocalAction; kind: Op['kind'] }[])('W-13, U-11 ($id): $name keeps the unconfirmed sends', ({ existing, action, kind }) => {
+    const out = collapse(existing, action, ctx(existing.kind === 'delete' ? null : edited));
+    expect(out).toMatchObject({ kind: 'replace', op: { kind, seq: 7, editCounter: 4, unconfirmed: [sentFirst] } });
+  });
+
+  test('W-04, U-11: a new op has no unconfirmed sends (absent, as in records written before the field)', () => {
+    const out = collapse(null, ins(fresh), ctx(null));
+    expect(out.kind === 'append' && 'unconfirmed' in out.op).toBe(false);
+    const kept = collapse(insertOp, upd(fresh), ctx(fresh));
+    expect(kept.kind === 'replace' && 'unconfirmed' in kept.op).toBe(false);
+  });
+
+  test('W-13, U-11: a collapse onto an in-flight op leaves its remembered sends, the request already sent among them, unchanged', () => {
+    const inflight = rememberSent(op({ state: 'inflight', attempted: true, attempts: 1 }));
+    const sent = structuredClone(inflight);
+    const out = collapse(inflight, upd({ ...acked, text: 'z' }), ctx(edited));
+    expect(inflight).toEqual(sent);
+    expect(out).toMatchObject({ kind: 'replace', op: { state: 'inflight', snapshot: { text: 'z' }, unconfirmed: [edited] } });
+  });
+
+  test('U-09, U-11: a rebase after collapsed edits clears the unconfirmed sends; later sends start a new list', () => {
+    const sentTwice = rememberSent({ ...rememberSent(attemptedInsert), snapshot: { ...fresh, text: 'second' } });
+    const out = collapse(sentTwice, upd({ ...fresh, text: 'third' }), ctx(fresh));
+    if (out.kind !== 'replace') throw new Error('expected a replace');
+    expect(out.op.unconfirmed).toEqual([fresh, { ...fresh, text: 'second' }]);
+    const echo: Item = { id: 'a', version: 'v5', createdAt: 'c', updatedAt: 'u', deleted: false, text: 'first' };
+    const rebased = rebasePush(out.op, echo).op;
+    expect(rebased).toMatchObject({ kind: 'update', baseVersion: 'v5', snapshot: { text: 'third', version: 'v5' } });
+    expect('unconfirmed' in rebased).toBe(false);
+    expect(rememberSent(rebased).unconfirmed).toEqual([rebased.snapshot]);
+  });
+});
+
 describe('collapse: one op per item', () => {
   type Step =
     | { kind: 'write'; id: string; action: 'insert' | 'update' | 'delete' }
@@ -162,7 +206,7 @@ describe('collapse: one op per item', () => {
             if (out.kind === 'drop') rows.delete(s.id);
           } else if (existing !== null && s.kind === 'send' && existing.state === 'pending') {
             sentCounter.set(existing.seq, existing.editCounter);
-            log = log.map((o) => (o === existing ? { ...o, state: 'inflight', attempted: true, attempts: o.attempts + 1 } : o));
+            log = log.map((o) => (o === existing ? rememberSent({ ...o, state: 'inflight', attempted: true, attempts: o.attempts + 1 }) : o));
           } else if (existing !== null && s.kind === 'answer' && existing.state === 'inflight') {
             const server = existing.kind === 'delete' ? null : { ...existing.snapshot, id: s.id, version: s.version, deleted: false };
             const settled = settlePush(existing, sentCounter.get(existing.seq) ?? -1, server);
@@ -172,6 +216,7 @@ describe('collapse: one op per item', () => {
               else rows.set(s.id, settled.row);
             } else {
               expect(settled.op.seq).toBe(existing.seq);
+              expect(settled.op.unconfirmed).toBeUndefined(); // U-11: a rebase confirms the base
               log = log.map((o) => (o === existing ? settled.op : o));
             }
           } else if (existing !== null && s.kind === 'resolve' && (existing.state === 'inflight' || existing.state === 'held')) {
@@ -195,6 +240,7 @@ describe('collapse: one op per item', () => {
           const perItem = new Set(log.map((o) => o.itemId));
           expect(perItem.size).toBe(log.length);
           for (const o of log) expect(rows.has(o.itemId)).toBe(o.kind !== 'delete');
+          for (const o of log) expect(o.unconfirmed?.length ?? 0).toBeLessThanOrEqual(MAX_UNCONFIRMED);
           for (const o of log) if (o.kind === 'update' && o.undelete !== true && o.baseRow !== null) expect(o.baseRow['deleted']).not.toBe(true);
         }
       }),

@@ -2,8 +2,8 @@ import { describe, expect, test } from 'vitest';
 import type { Item } from '../../../src/core/item.js';
 import type { Op } from '../../../src/core/op.js';
 import {
-  asServerRow, classifyLookupResponse, classifyPushResponse, classifyWithServerRow, parseRetryAfter, rebaseAfterUndelete, settlePush, withSystemProperties,
-  type PushAnswer, type PushOutcome,
+  asServerRow, classifyLookupResponse, classifyPushResponse, classifyWithServerRow, MAX_UNCONFIRMED, parseRetryAfter, rebaseAfterUndelete, rebasePush,
+  rememberSent, settlePush, withSystemProperties, type PushAnswer, type PushOutcome,
 } from '../../../src/core/push-outcome.js';
 
 const base: Item = { id: 'a', version: 'v1', createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z', deleted: false, text: 'old', done: false };
@@ -185,5 +185,82 @@ describe('settlePush', () => {
     const out = rebaseAfterUndelete({ ...update, undelete: true, baseVersion: 'v3', baseRow: tomb }, revived);
     expect(out).toMatchObject({ kind: 'update', baseVersion: 'v4', baseRow: revived, serverRow: revived, snapshot: { text: 'new', version: 'v4', deleted: false } });
     expect('undelete' in out).toBe(false);
+  });
+});
+
+describe('unconfirmed sends: an echo of an earlier attempt after a local edit (U-11, W-13, P10 + P12)', () => {
+  // The first attempt sent `text: 'new'` and its answer was lost; the app then edited the op to `text: 'newer'`.
+  const first: Item = { id: 'a', text: 'new' };
+  const later: Item = { id: 'a', text: 'newer' };
+  const editedInsert = op({ kind: 'insert', snapshot: later, baseVersion: null, baseRow: null, editCounter: 1, unconfirmed: [first, later] });
+  const editedUpdate = op({ snapshot: { ...base, text: 'newer' }, editCounter: 1, unconfirmed: [local, { ...base, text: 'newer' }] });
+  const echoOfLater: Item = { ...same, text: 'newer' };
+  const { unconfirmed: _unconfirmed, ...recordedBefore } = editedInsert; // an op stored before the field existed
+
+  test.each([
+    { id: 'U-11', name: 'an insert 409 holding the current snapshot completes as before', op: editedInsert, answer: res(409, echoOfLater), want: { kind: 'adopt', serverRow: echoOfLater } },
+    { id: 'U-11', name: 'an update 412 holding the current snapshot completes as before', op: editedUpdate, answer: res(412, echoOfLater), want: { kind: 'adopt', serverRow: echoOfLater } },
+    { id: 'U-11', name: 'an insert 409 holding an earlier unconfirmed snapshot rebases', op: editedInsert, answer: res(409, same), want: { kind: 'adopt-rebase', serverRow: same } },
+    { id: 'U-11', name: 'an update 412 holding an earlier unconfirmed snapshot rebases', op: editedUpdate, answer: res(412, same), want: { kind: 'adopt-rebase', serverRow: same } },
+    { id: 'U-11', name: 'an update 409 holding an earlier unconfirmed snapshot rebases', op: editedUpdate, answer: res(409, same), want: { kind: 'adopt-rebase', serverRow: same } },
+    { id: 'K-01', name: 'an insert 409 holding neither still conflicts as already-exists', op: editedInsert, answer: res(409, other), want: { kind: 'conflict', reason: 'already-exists', status: 409, serverRow: other } },
+    { id: 'K-01', name: 'an update 412 holding neither still conflicts on precondition', op: editedUpdate, answer: res(412, other), want: { kind: 'conflict', reason: 'precondition', status: 412, serverRow: other } },
+    { id: 'K-01', name: 'a tombstone holding an earlier snapshot is no echo', op: editedUpdate, answer: res(412, { ...tomb, text: 'new' }), want: { kind: 'conflict', reason: 'precondition', status: 412, serverRow: { ...tomb, text: 'new' } } },
+    { id: 'K-01', name: 'an op stored before the field existed has none unconfirmed and conflicts as before', op: recordedBefore, answer: res(409, same), want: { kind: 'conflict', reason: 'already-exists', status: 409, serverRow: same } },
+    { id: 'U-10', name: 'a delete is unaffected by the snapshots its op sent before', op: { ...del, unconfirmed: [local] }, answer: res(412, same), want: { kind: 'conflict', reason: 'precondition', status: 412, serverRow: same } },
+  ] as { id: string; name: string; op: Op; answer: PushAnswer; want: PushOutcome }[])('$id: $name', ({ op: o, answer, want }) => {
+    expect(classifyPushResponse(o, answer, NOW)).toEqual(want);
+  });
+
+  test('U-11, U-12: a lookup finding an earlier unconfirmed snapshot rebases too', () => {
+    expect(classifyLookupResponse(editedInsert, 409, res(200, { items: [same] }), NOW)).toEqual({ kind: 'adopt-rebase', serverRow: same });
+  });
+
+  test('U-11: an earlier v2 update that dropped a field is an echo only when the server has it null', () => {
+    const dropped = op({ snapshot: { id: 'a', text: 'newer', done: true }, editCounter: 1, unconfirmed: [{ id: 'a', text: 'new' }] });
+    expect(classifyWithServerRow(dropped, 412, { ...same, done: null }).kind).toBe('adopt-rebase');
+    expect(classifyWithServerRow(dropped, 412, { ...same, done: false }).kind).toBe('conflict');
+  });
+
+  test('U-03, U-11: marking an op inflight remembers its snapshot, newest last, an equal one moved to the end', () => {
+    const once = rememberSent(insert);
+    expect(once.unconfirmed).toEqual([insert.snapshot]);
+    expect(insert.unconfirmed).toBeUndefined(); // pure: the op given is unchanged
+    const twice = rememberSent({ ...once, snapshot: later });
+    expect(twice.unconfirmed).toEqual([insert.snapshot, later]);
+    expect(rememberSent({ ...twice, snapshot: { ...first, version: 'v9' } }).unconfirmed).toEqual([later, { ...first, version: 'v9' }]);
+    expect(rememberSent(twice).unconfirmed).toEqual(twice.unconfirmed);
+  });
+
+  test('U-11: the unconfirmed list is bounded to the newest MAX_UNCONFIRMED sends', () => {
+    let o: Op = insert;
+    for (let n = 1; n <= MAX_UNCONFIRMED + 3; n++) o = rememberSent({ ...o, snapshot: { id: 'a', n } });
+    expect(MAX_UNCONFIRMED).toBe(4);
+    expect(o.unconfirmed?.map((s) => s['n'])).toEqual([4, 5, 6, 7]);
+    // the oldest was forgotten: its echo conflicts as before
+    expect(classifyWithServerRow(o, 409, { id: 'a', version: 'v2', n: 3 }).kind).toBe('conflict');
+    expect(classifyWithServerRow(o, 409, { id: 'a', version: 'v2', n: 4 }).kind).toBe('adopt-rebase');
+  });
+
+  test('U-11: a delete sends no snapshot and remembers nothing', () => {
+    expect(rememberSent(del)).toBe(del);
+  });
+
+  test('U-09, U-11: the rebase onto the echo keeps the local fields against the server row and clears unconfirmed', () => {
+    const out = rebasePush(editedInsert, same);
+    const row: Item = { id: 'a', text: 'newer', version: 'v2', createdAt: base['createdAt'] ?? null, updatedAt: same['updatedAt'] ?? null, deleted: false }; // local app fields, server system properties
+    expect(out).toEqual({ kind: 'rebase', version: 'v2', row, op: { ...editedInsert, unconfirmed: undefined, kind: 'update', snapshot: row, state: 'pending', baseVersion: 'v2', baseRow: same, serverRow: same } });
+    expect('unconfirmed' in out.op).toBe(false);
+    // an update 412: same shape, the If-Match of the re-send is the echo's version
+    expect(rebasePush(editedUpdate, same)).toMatchObject({ op: { kind: 'update', baseVersion: 'v2', baseRow: same, snapshot: { ...same, text: 'newer' } } });
+    expect('unconfirmed' in rebasePush(editedUpdate, same).op).toBe(false);
+  });
+
+  test('U-09, U-11: every rebase onto a confirmed server row clears unconfirmed; a completion removes the op', () => {
+    const settled = settlePush({ ...editedUpdate, editCounter: 2 }, 1, same);
+    expect(settled.kind === 'rebase' && 'unconfirmed' in settled.op).toBe(false);
+    expect(settlePush(editedUpdate, 1, same).kind).toBe('complete');
+    const revived: Item = { ...tomb, version: 'v4', deleted: false };
+    expect('unconfirmed' in rebaseAfterUndelete({ ...editedUpdate, undelete: true, baseVersion: 'v3', baseRow: tomb }, revived)).toBe(false);
   });
 });

@@ -85,9 +85,9 @@ test('W-01, U-23: with no other device, every acknowledged local write reaches t
   const localOnly = action.filter((a) => a.kind !== 'remote');
   await fc.assert(
     fc.asyncProperty(fc.array(localOnly, { maxLength: 25 }), fc.constantFrom('v2' as const, 'v3' as const), async (actions, dialect) => {
-      // clientWins: a retried insert whose lost answer was followed by a local edit conflicts with its own
-      // echo (U-11 compares with the current snapshot), and the app's last write must still win.
-      const h = createHarness({ tables: [{ name: 'todo', policy: 'clientWins', upstreamDialect: dialect }] });
+      // hold: with no other device every conflict would be the engine mistaking its own echo (U-11), and
+      // a held one would stall the queue, so the app's last write arriving proves there were none.
+      const h = createHarness({ tables: [{ name: 'todo', policy: 'hold', upstreamDialect: dialect }] });
       await h.ready();
       const model = new Map<string, Record<string, unknown>>();
       let race: { id: string; n: number } | null = null;

@@ -195,10 +195,9 @@ describe('push', () => {
     expect(h.rows()[0]?.item).toEqual(h.server.row('todo', 'a'));
   });
 
-  // Known gap, needs core: U-11 compares the server row with the op's current snapshot, so an insert whose
-  // answer was lost and which the app then edited conflicts with its own echo (the default merge holds it
-  // when a field changed). The op would need the snapshot it last sent (PROTOCOL.md §3.4 step 5, P10 + P12).
-  test.fails('U-11: a retried insert whose lost answer was followed by a local edit completes without a conflict', async () => {
+  // P10 + P12: the server row holds the snapshot of an attempt whose answer was lost, not the edited one; the op
+  // remembers its unconfirmed sends, so the echo rebases it and it goes again with If-Match that version.
+  test('U-11: a retried insert whose lost answer was followed by a local edit completes without a conflict', async () => {
     const h = createHarness();
     await h.ready();
     await h.request('POST', '/tables/todo', { body: { id: 'a', n: 1 } });
@@ -207,6 +206,84 @@ describe('push', () => {
     await h.request('PATCH', '/tables/todo/a', { body: { n: 2 } });
     expect(await h.engine.push({ explicit: true })).toMatchObject({ completed: 1, held: 0 });
     expect(h.server.row('todo', 'a')?.['n']).toBe(2);
+  });
+
+  test('U-11, W-13: the retried insert is rebased on its own echo and re-sent with If-Match in the same push', async () => {
+    const h = createHarness();
+    await h.ready();
+    await h.request('POST', '/tables/todo', { body: { id: 'a', n: 1 } });
+    h.server.inject({ kind: 'drop-after-apply' });
+    await h.engine.push();
+    const echo = h.server.row('todo', 'a');
+    expect(h.ops()[0]?.unconfirmed?.map((s) => s['n'])).toEqual([1]);
+    await h.request('PATCH', '/tables/todo/a', { body: { n: 2 } });
+    expect(h.ops()[0]).toMatchObject({ kind: 'insert', unconfirmed: [{ n: 1 }] }); // a collapse keeps them
+    expect(await h.engine.push({ explicit: true })).toEqual({ completed: 1, failed: 0, held: 0, stopped: null });
+    expect(h.server.requests.map((r) => [r.method, r.status])).toEqual([['POST', null], ['POST', 409], ['PUT', 200]]);
+    expect(h.server.requests[2]?.headers['if-match']).toBe(`"${echo?.['version'] as string}"`);
+    expect(h.ops()).toEqual([]);
+    expect(h.conflictRecords()).toEqual([]);
+    expect(h.rows()[0]?.item).toEqual(h.server.row('todo', 'a'));
+  });
+
+  for (const dialect of ['v2', 'v3'] as const) {
+    test(`U-11 (${dialect}): a retried update whose lost answer was followed by a local edit ends with the latest edit, no conflict`, async () => {
+      const h = createHarness({ tables: [{ name: 'todo', upstreamDialect: dialect }] });
+      h.server.write('todo', { id: 'a', text: 's', done: false });
+      await h.ready();
+      await h.request('PATCH', '/tables/todo/a', { body: { text: 'mine' } });
+      h.server.inject({ kind: 'drop-after-apply' });
+      expect((await h.engine.push()).stopped).toBe('offline');
+      const first = h.server.row('todo', 'a');
+      expect(first).toMatchObject({ text: 'mine', version: 'v2' });
+      await h.request('PATCH', '/tables/todo/a', { body: { done: true } });
+      expect(await h.engine.push({ explicit: true })).toEqual({ completed: 1, failed: 0, held: 0, stopped: null });
+      const update = dialect === 'v2' ? 'PATCH' : 'PUT';
+      expect(h.server.requests.map((r) => [r.method, r.status, r.headers['if-match']])).toEqual([
+        [update, null, '"v1"'],
+        [update, 412, '"v1"'],
+        [update, 200, '"v2"'],
+      ]);
+      // one server write per applied attempt: the seed (v1), the lost answer's (v2), the re-send's (v3)
+      expect(h.server.row('todo', 'a')).toMatchObject({ text: 'mine', done: true, version: 'v3' });
+      expect(h.conflictRecords()).toEqual([]);
+      expect(h.ops()).toEqual([]);
+      expect(h.rows()[0]?.item).toEqual(h.server.row('todo', 'a'));
+    });
+  }
+
+  test('U-11, U-23: answers lost twice, with edits and a restart between, still end with one server write per applied attempt', async () => {
+    const h = createHarness({ tables: [{ name: 'todo', policy: 'hold' }] });
+    await h.ready();
+    await h.request('POST', '/tables/todo', { body: { id: 'a', n: 1 } });
+    h.server.inject({ kind: 'drop-after-apply' });
+    await h.engine.push();
+    await h.request('PATCH', '/tables/todo/a', { body: { n: 2 } });
+    // the 409 rebases the op; the re-sent PUT is applied and its answer lost too
+    h.server.inject({ kind: 'drop-after-apply' }, { match: (r) => r.method === 'PUT' });
+    expect((await h.engine.push({ explicit: true })).stopped).toBe('offline');
+    expect(h.ops()[0]).toMatchObject({ kind: 'update', baseVersion: 'v1', unconfirmed: [{ n: 2 }] }); // the rebase cleared n: 1
+    await h.request('PATCH', '/tables/todo/a', { body: { n: 3 } });
+    await h.restart();
+    expect(await h.engine.push({ explicit: true })).toEqual({ completed: 1, failed: 0, held: 0, stopped: null });
+    expect(h.server.requests.map((r) => [r.method, r.status])).toEqual([['POST', null], ['POST', 409], ['PUT', null], ['PUT', 412], ['PUT', 200]]);
+    expect(h.server.row('todo', 'a')).toMatchObject({ n: 3, version: 'v3' });
+    expect(h.server.rows('todo')).toHaveLength(1);
+    expect(h.conflictRecords()).toEqual([]);
+  });
+
+  test('U-11, K-01: a 412 whose server row holds none of the sent snapshots still conflicts', async () => {
+    const h = createHarness({ tables: [{ name: 'todo', policy: 'hold' }] });
+    h.server.write('todo', { id: 'a', text: 's' });
+    await h.ready();
+    await h.request('PATCH', '/tables/todo/a', { body: { text: 'mine' } });
+    h.server.inject({ kind: 'network' });
+    await h.engine.push();
+    await h.request('PATCH', '/tables/todo/a', { body: { text: 'later' } });
+    h.server.write('todo', { id: 'a', text: 'theirs' });
+    expect(await h.engine.push({ explicit: true })).toMatchObject({ completed: 0, held: 1 });
+    expect(h.conflictRecords()).toMatchObject([{ reason: 'precondition', status: 412 }]);
+    expect(h.server.row('todo', 'a')?.['text']).toBe('theirs');
   });
 
   test('U-12: a conflict body that is not a server row makes the engine look the row up first', async () => {
