@@ -5,7 +5,7 @@
 import * as Comlink from 'comlink';
 import { createEngine } from '../src/engine/create-engine.js';
 import type { Engine } from '../src/engine/engine-types.js';
-import type { Log } from '../src/engine/ports.js';
+import type { Log, PushScheduler } from '../src/engine/ports.js';
 import type { WorkerMessage } from '../src/protocol.js';
 import { createAppShellCache } from './app-shell-cache.js';
 import { createBridge } from './bridge.js';
@@ -56,9 +56,14 @@ const shell = createAppShellCache({
 
 const triggers = createPushTriggers({
   backgroundSync: () => hasBackgroundSync(self),
-  push: async (explicit) => (await boot()).engine.push({ explicit }),
+  push: async (explicit) => {
+    const { engine } = await boot();
+    const result = await engine.push({ explicit });
+    return { stopped: result.stopped, nextAttemptAt: (await engine.status()).nextAttemptAt };
+  },
   now: clock.now,
   setInterval: (run, ms) => setInterval(run, ms),
+  setTimeout: (run, ms) => setTimeout(run, ms),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 });
 
@@ -79,7 +84,7 @@ async function init(): Promise<Runtime> {
     meta,
     remote: createRemote({ upstream: config.engine.upstream, origin: self.location.origin }),
     lock: createSyncLock(self.navigator.locks),
-    scheduler: createPushScheduler(self, () => log.debug('no Background Sync: fallback triggers push')),
+    scheduler: withWritePush(createPushScheduler(self, () => log.debug('no Background Sync: fallback triggers push'))),
     clock,
     entropy,
     log,
@@ -91,6 +96,16 @@ async function init(): Promise<Runtime> {
   runtime = { engine, bridge, log };
   void triggers.start().catch(reportError);
   return runtime;
+}
+
+/** Every journaled write also arms the worker's own delayed push (see push-triggers.ts). */
+function withWritePush(scheduler: PushScheduler): PushScheduler {
+  return {
+    schedule: () => {
+      triggers.written();
+      return scheduler.schedule();
+    },
+  };
 }
 
 /** The runtime, built once; a failed build is retried by the next event. */

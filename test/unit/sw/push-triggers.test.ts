@@ -1,8 +1,16 @@
 import { expect, test } from 'vitest';
-import { ONLINE_RETRY_MS, REQUEST_PUSH_INTERVAL_MS, TIMER_PUSH_INTERVAL_MS, createPushTriggers } from '../../../sw/push-triggers.js';
+import {
+  ONLINE_RETRY_MS,
+  REQUEST_PUSH_INTERVAL_MS,
+  RETRY_MIN_MS,
+  TIMER_PUSH_INTERVAL_MS,
+  WRITE_PUSH_DELAY_MS,
+  createPushTriggers,
+} from '../../../sw/push-triggers.js';
 
-function setup(options: { backgroundSync: boolean; results?: (string | null)[] }) {
+function setup(options: { backgroundSync: boolean; results?: (string | null)[]; nextAttemptAt?: number | null }) {
   let now = 0;
+  const timeouts: { run: () => void; ms: number }[] = [];
   const pushes: boolean[] = [];
   const slept: number[] = [];
   const results = [...(options.results ?? [])];
@@ -12,8 +20,9 @@ function setup(options: { backgroundSync: boolean; results?: (string | null)[] }
     backgroundSync: () => options.backgroundSync,
     push: async (explicit) => {
       pushes.push(explicit);
-      return { stopped: results.shift() ?? null };
+      return { stopped: results.shift() ?? null, nextAttemptAt: options.nextAttemptAt ?? null };
     },
+    setTimeout: (run, ms) => timeouts.push({ run, ms }),
     now: () => now,
     setInterval: (run, ms) => {
       tick = run;
@@ -22,7 +31,12 @@ function setup(options: { backgroundSync: boolean; results?: (string | null)[] }
     },
     sleep: async (ms) => void slept.push(ms),
   });
-  return { triggers, pushes, slept, advance: (ms: number) => (now += ms), tick: () => tick?.(), period: () => period };
+  const fire = async (): Promise<void> => {
+    const due = timeouts.splice(0);
+    for (const t of due) t.run();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  };
+  return { triggers, pushes, slept, timeouts, fire, advance: (ms: number) => (now += ms), tick: () => tick?.(), period: () => period };
 }
 
 test('U-21: without Background Sync the worker pushes at start, on online, on requests at most every 30 s', async () => {
@@ -55,12 +69,12 @@ test('U-20: with Background Sync only sync and online push, until a push stops; 
   await t.triggers.request();
   expect(t.pushes).toEqual([]);
   await t.triggers.sync();
-  expect(t.pushes).toEqual([false]);
+  expect(t.pushes).toEqual([true]);
   await t.triggers.request();
-  expect(t.pushes).toEqual([false, false]);
+  expect(t.pushes).toEqual([true, false]);
   t.advance(REQUEST_PUSH_INTERVAL_MS);
   await t.triggers.request(); // the last push went through: back to Background Sync only
-  expect(t.pushes).toEqual([false, false]);
+  expect(t.pushes).toEqual([true, false]);
 });
 
 test('an online push that still finds no network is retried a few times', async () => {
@@ -68,4 +82,38 @@ test('an online push that still finds no network is retried a few times', async 
   await t.triggers.online();
   expect(t.pushes).toEqual([true, true, true]);
   expect(t.slept).toEqual(ONLINE_RETRY_MS.slice(0, 2));
+});
+
+test('U-20: a journaled write is pushed 1 s later by the worker itself, once per burst, even with Background Sync', async () => {
+  const t = setup({ backgroundSync: true });
+  t.triggers.written();
+  t.triggers.written();
+  expect(t.timeouts.map((x) => x.ms)).toEqual([WRITE_PUSH_DELAY_MS]);
+  await t.fire();
+  expect(t.pushes).toEqual([false]);
+  t.triggers.written();
+  expect(t.timeouts).toHaveLength(1);
+});
+
+test('U-14: a push stopped by back-off is retried when the back-off ends, one timer at a time', async () => {
+  const t = setup({ backgroundSync: true, results: ['backoff', 'backoff', null], nextAttemptAt: 4000 });
+  await t.triggers.sync();
+  await t.triggers.sync();
+  expect(t.timeouts.map((x) => x.ms)).toEqual([4000]);
+  await t.fire();
+  expect(t.pushes).toEqual([true, true, false]);
+  expect(t.timeouts).toHaveLength(0);
+});
+
+test('U-14: a retry never waits less than the minimum, even when the back-off already ended', async () => {
+  const t = setup({ backgroundSync: false, results: ['offline'], nextAttemptAt: 0 });
+  t.advance(10_000);
+  await t.triggers.start();
+  expect(t.timeouts.map((x) => x.ms)).toEqual([RETRY_MIN_MS]);
+});
+
+test('the sync event ignores back-off: the browser saw a network', async () => {
+  const t = setup({ backgroundSync: true });
+  await t.triggers.sync();
+  expect(t.pushes).toEqual([true]);
 });

@@ -1,0 +1,96 @@
+/**
+ * The demo app (public/), driven as a user would: a todo list on plain fetch with the one drop-in
+ * tag. Add, toggle, rename and delete work offline; its status strip counts waiting changes,
+ * syncs on demand and settles a held conflict with "Keep mine".
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { appFields, openApp, syncApi, useStack, waitFor, type Row } from './fixtures/e2e/harness.js';
+
+const PUBLIC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
+const stack = useStack({ publicDir: () => Promise.resolve(PUBLIC) });
+
+const texts = (page: Page): Promise<string[]> => page.locator('#list .item__text').allTextContents();
+const shows = (page: Page, what: () => Promise<boolean>, message: string): Promise<boolean> =>
+  waitFor(what, { timeoutMs: 3000, message });
+const item = (page: Page, text: string) => page.locator('#list .item', { hasText: text });
+
+async function add(page: Page, text: string): Promise<void> {
+  await page.fill('#new-text', text);
+  await page.click('#add-form button[type=submit]');
+  await shows(page, async () => (await texts(page)).includes(text), `"${text}" in the list`);
+}
+
+const serverRows = async (): Promise<Row[]> => [...(await stack.remote.all()).values()].filter((r) => r['deleted'] !== true).map(appFields);
+
+describe('e2e-demo', () => {
+  test('the demo is an installable PWA whose manifest and icons are served', async () => {
+    const manifest = (await (await fetch(`${stack.origin}/manifest.webmanifest`)).json()) as {
+      name: string;
+      start_url: string;
+      display: string;
+      icons: { src: string; sizes: string; type: string }[];
+    };
+    expect(manifest).toMatchObject({ start_url: '/', display: 'standalone' });
+    expect(manifest.name.length).toBeGreaterThan(0);
+    expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    for (const icon of manifest.icons) expect((await fetch(`${stack.origin}${icon.src}`)).status).toBe(200);
+  });
+
+  test('F-01 W-05: add, toggle, rename and delete offline; the status strip syncs them and settles a conflict', async () => {
+    const app = await openApp(stack.browser, stack.proxy, '/');
+    const page = app.page;
+    await page.locator('#sync').waitFor({ state: 'visible' });
+    await add(page, 'Buy milk');
+    await shows(page, async () => (await page.textContent('#count')) === '1 thing to do', 'the count');
+    await syncApi(page).pull();
+
+    await app.setOffline(true);
+    await add(page, 'Walk dog');
+    await item(page, 'Buy milk').locator('.item__done').click();
+    await shows(page, async () => !(await texts(page)).includes('Buy milk'), 'done items hidden');
+    await item(page, 'Walk dog').locator('.item__rename').click();
+    await page.fill('#list .item__edit', 'Walk the dog');
+    await page.press('#list .item__edit', 'Enter');
+    await shows(page, async () => (await texts(page)).includes('Walk the dog'), 'the rename');
+    await page.check('#show-done');
+    await shows(page, async () => (await texts(page)).join('|') === 'Walk the dog|Buy milk', 'done items shown last');
+    await shows(page, async () => (await page.textContent('#sync-network')) === 'offline', 'the offline badge');
+    await shows(page, async () => (await page.getAttribute('#sync', 'data-pending')) === '2', 'two changes waiting');
+
+    await app.setOffline(false);
+    await page.click('#sync-now');
+    await shows(page, async () => (await page.getAttribute('#sync', 'data-pending')) === '0', 'nothing waiting');
+    expect((await serverRows()).map((r) => [r['text'], r['done']]).sort()).toEqual([
+      ['Buy milk', true],
+      ['Walk the dog', false],
+    ]);
+
+    // Deleted offline, synced on demand.
+    await app.setOffline(true);
+    await item(page, 'Walk the dog').locator('.item__delete').click();
+    await shows(page, async () => !(await texts(page)).includes('Walk the dog'), 'the delete');
+    await app.setOffline(false);
+    await page.click('#sync-now');
+    await waitFor(async () => (await serverRows()).length === 1, { message: 'the delete on the server' });
+
+    // Renamed here while someone renamed it on the server: held (merge cannot pick), then "Keep mine".
+    const milk = [...(await stack.remote.all()).values()].find((r) => r['text'] === 'Buy milk')!;
+    await stack.remote.replace(String(milk['id']), { text: 'Buy oat milk', done: true });
+    await item(page, 'Buy milk').locator('.item__rename').click();
+    await page.fill('#list .item__edit', 'Buy soy milk');
+    await page.press('#list .item__edit', 'Enter');
+    await page.click('#sync-now');
+    await page.locator('#conflicts').waitFor({ state: 'visible' });
+    expect(await page.textContent('#conflict-list')).toContain('Buy soy milk');
+    expect(await page.textContent('#conflict-list')).toContain('Buy oat milk');
+    await page.click('#conflict-list button:has-text("Keep mine")');
+    await waitFor(async () => (await serverRows()).map((r) => r['text']).join() === 'Buy soy milk', { message: 'mine on the server' });
+    await page.locator('#conflicts').waitFor({ state: 'hidden' });
+
+    expect([...app.devtools.errors]).toEqual([]);
+    await app.close();
+  });
+});
