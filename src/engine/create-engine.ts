@@ -44,8 +44,8 @@ export function createEngine(deps: EngineDeps): Engine {
     events,
     exclusive: createMutex(),
     runtime,
-    async commit(changes) {
-      const result = await deps.store.commit(changes);
+    async commit(changes, options) {
+      const result = await deps.store.commit(changes, options);
       if (result.ok) index.apply(changes);
       return result;
     },

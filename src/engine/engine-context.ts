@@ -1,6 +1,6 @@
 import type { Dialect } from '../core/dialect/types.js';
 import type { EngineDeps } from './engine-types.js';
-import type { Change, CommitResult } from './ports.js';
+import type { Change, CommitOptions, CommitResult } from './ports.js';
 import type { Credentials } from './credentials.js';
 import type { Events } from './events.js';
 import type { Mutex } from './mutex.js';
@@ -38,7 +38,7 @@ export interface EngineContext {
   readonly exclusive: Mutex;
   readonly runtime: RuntimeState;
   /** `store.commit`, then the in-memory index follows the committed changes. */
-  commit(changes: readonly Change[]): Promise<CommitResult>;
+  commit(changes: readonly Change[], options?: CommitOptions): Promise<CommitResult>;
   /** The dialect spoken upstream for a table (PROTOCOL.md §1 rule 3). */
   upstreamDialect(table: string): Dialect;
 }

@@ -55,7 +55,18 @@ export type Change =
   | { readonly kind: 'put-sync-state'; readonly state: SyncStateRecord }
   | { readonly kind: 'delete-sync-state'; readonly table: string; readonly queryId: string };
 
-/** Every change of a commit lands in one strict transaction, or none does. */
+/**
+ * How hard a commit waits for the disk: `strict` (the default) is flushed before it resolves; `relaxed`
+ * survives a worker or browser crash but may be lost to power loss, so only idempotently replayed commits use it.
+ */
+export type Durability = 'strict' | 'relaxed';
+
+/** Options of one commit. */
+export interface CommitOptions {
+  readonly durability?: Durability;
+}
+
+/** Every change of a commit lands in one transaction, or none does. */
 export type CommitResult =
   | { readonly ok: true; readonly appendedSeqs: readonly number[] }
   | { readonly ok: false; readonly reason: 'quota' };
@@ -72,7 +83,8 @@ export interface LocalStore {
   listConflicts(table?: string): Promise<ConflictRecord[]>;
   getSyncState(table: string, queryId: string): Promise<SyncStateRecord | null>;
   listSyncStates(table: string): Promise<SyncStateRecord[]>;
-  commit(changes: readonly Change[]): Promise<CommitResult>;
+  /** Applies every change in one transaction of the given durability (strict unless told). */
+  commit(changes: readonly Change[], options?: CommitOptions): Promise<CommitResult>;
 }
 
 /** Small persisted key-value state: config, observed dialect per table (idb-keyval in the worker). */

@@ -86,7 +86,8 @@ export async function pullLocked(ctx: EngineContext, plan: PullPlan, push: PushR
       };
       await ctx.exclusive.run(async () => {
         const changes = [...(await pageChanges(ctx, table, rows)), { kind: 'put-sync-state', state: record } as const];
-        const result = await ctx.commit(changes);
+        // Relaxed: rows and cursor commit together (L-06), so a page lost to power loss is simply pulled again (L-11).
+        const result = await ctx.commit(changes, { durability: 'relaxed' });
         if (!result.ok) throw new SyncError('storage_full');
       });
       complete = record.complete;

@@ -11,7 +11,7 @@ import type { EngineContext } from './engine-context.js';
 import type { Conflict, PushResult, PushStopReason } from './engine-types.js';
 import { holdConflict } from './hold-conflict.js';
 import { pushAnswerOf, sendUpstream } from './send-upstream.js';
-import type { Change, RemoteResponse } from './ports.js';
+import type { Change, CommitOptions, RemoteResponse } from './ports.js';
 import { pendingOperationOf } from './views.js';
 import { planChanges, settleDone, settleRebase } from './settle.js';
 
@@ -64,14 +64,19 @@ export async function pushLocked(ctx: EngineContext, explicit: boolean): Promise
   }
 }
 
-/** Commits op changes under the write mutex, re-reading the op so concurrent edits are kept. */
-async function withCurrent<T>(ctx: EngineContext, op: Op, task: (current: Op) => Promise<{ readonly changes: Change[]; readonly value: T }>): Promise<T | null> {
+/** Commits op changes under the write mutex, re-reading the op so concurrent edits are kept; strict unless told. */
+async function withCurrent<T>(
+  ctx: EngineContext,
+  op: Op,
+  task: (current: Op) => Promise<{ readonly changes: Change[]; readonly value: T }>,
+  options: CommitOptions = {},
+): Promise<T | null> {
   return ctx.exclusive.run(async () => {
     const current = await ctx.deps.store.getOp(op.table, op.itemId);
     if (current === null || current.seq !== op.seq) return null; // purged or resolved meanwhile
     const { changes, value } = await task(current);
     if (changes.length > 0) {
-      const result = await ctx.commit(changes);
+      const result = await ctx.commit(changes, options);
       if (!result.ok) throw new SyncError('storage_full');
     }
     return value;
@@ -96,6 +101,7 @@ async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean): Promi
   let op: Op | null = listed;
   for (;;) {
     // U-03: persisted inflight and attempted before the request leaves, the snapshot among the unconfirmed (U-11).
+    // Strict: an insert whose mark is lost reads as never attempted, and a later delete would drop it (W-06), leaving a server orphan.
     const sent: Op | null = await withCurrent(ctx, op, (c) => {
       if (c.state === 'failed' || c.state === 'held') return Promise.resolve({ changes: [], value: null });
       const marked = rememberSent({ ...c, state: 'inflight', attempted: true, attempts: c.attempts + 1, lastAttemptAt: now, blockedReason: null, nextAttemptAt: null });
@@ -159,10 +165,17 @@ async function applyOutcome(
     case 'done-gone':
     case 'adopt': {
       const rule = outcome.kind === 'adopt' ? 'adopt' : 'append';
-      const completed = await withCurrent(ctx, sent, async (c) => {
-        const settled = await settleDone(ctx, { ...c, lastStatus: status }, sent.editCounter, outcome.serverRow, rule);
-        return { changes: settled.changes, value: settled.completed };
-      });
+      const completed = await withCurrent(
+        ctx,
+        sent,
+        async (c) => {
+          const settled = await settleDone(ctx, { ...c, lastStatus: status }, sent.editCounter, outcome.serverRow, rule);
+          return { changes: settled.changes, value: settled.completed };
+        },
+        // Relaxed: losing it (power loss only) leaves the strict inflight mark, as a lost answer does (U-23), so the op
+        // is sent again and the 409/412/404/410 is adopted as the echo of this very write (U-10, U-11, `unconfirmed`).
+        { durability: 'relaxed' },
+      );
       if (completed === false) await ctx.deps.scheduler.schedule(); // rebased: it goes again (U-09)
       return completed === true ? { kind: 'completed' } : { kind: 'skipped' };
     }

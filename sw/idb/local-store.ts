@@ -1,9 +1,9 @@
 /**
  * The engine's LocalStore over the tablesync database: reads, and one atomic `commit` that writes
- * every change in a single strict transaction (W-01) or none of them (W-02).
+ * every change in a single transaction (W-01), strict unless the engine asks for relaxed, or none of them (W-02).
  */
 import type { Op } from '../../src/core/op.js';
-import type { Change, CommitResult, ConflictRecord, LocalStore, StoredRow, SyncStateRecord } from '../../src/engine/ports.js';
+import type { Change, CommitOptions, CommitResult, ConflictRecord, LocalStore, StoredRow, SyncStateRecord } from '../../src/engine/ports.js';
 import { INDEXES, STORES } from './database.js';
 
 type StoreName = (typeof STORES)[keyof typeof STORES];
@@ -80,10 +80,10 @@ export function createLocalStore(db: IDBDatabase): LocalStore {
   const read = <T>(name: StoreName, run: (store: IDBObjectStore) => IDBRequest): Promise<T> =>
     settle(run(db.transaction(name, 'readonly').objectStore(name))) as Promise<T>;
 
-  const commit = (changes: readonly Change[]): Promise<CommitResult> => {
+  const commit = (changes: readonly Change[], options: CommitOptions = {}): Promise<CommitResult> => {
     if (changes.length === 0) return Promise.resolve({ ok: true, appendedSeqs: [] });
     const names = [...new Set(changes.map(storeOf))];
-    const tx = db.transaction(names, 'readwrite', { durability: 'strict' });
+    const tx = db.transaction(names, 'readwrite', { durability: options.durability ?? 'strict' });
     const done = new Promise<CommitResult>((resolve, reject) => {
       const appended: IDBRequest<IDBValidKey>[] = [];
       tx.oncomplete = () => resolve({ ok: true, appendedSeqs: appended.map((r) => r.result as number) });

@@ -78,6 +78,29 @@ export function describeLocalStoreContract(name: string, makeStore: () => Promis
       expect(await store.getSyncState('t', '*')).toEqual(syncState('t', '*'));
     });
 
+    test('a commit lands alike whatever its durability: omitted, strict or relaxed', async () => {
+      const store = await makeStore();
+      const plain = await store.commit([{ kind: 'put-row', row: row('t', 'a') }, { kind: 'append-op', op: newOp('t', 'a') }]);
+      const strict = await store.commit([{ kind: 'put-row', row: row('t', 'b') }, { kind: 'append-op', op: newOp('t', 'b') }], { durability: 'strict' });
+      const relaxed = await store.commit(
+        [{ kind: 'put-row', row: row('t', 'c') }, { kind: 'append-op', op: newOp('t', 'c') }, { kind: 'put-sync-state', state: syncState('t', '*') }],
+        { durability: 'relaxed' },
+      );
+      for (const result of [plain, strict, relaxed]) expect(result.ok && result.appendedSeqs.length).toBe(1);
+      expect((await store.getRows('t')).map((r) => r.id)).toEqual(['a', 'b', 'c']);
+      expect((await store.listOps()).map((o) => o.itemId)).toEqual(['a', 'b', 'c']);
+      expect(await store.getSyncState('t', '*')).toEqual(syncState('t', '*'));
+      expect(await store.commit([], { durability: 'relaxed' })).toEqual({ ok: true, appendedSeqs: [] });
+    });
+
+    test('W-03 holds for a relaxed commit too: refused, it changes nothing', async () => {
+      const store = await makeStore();
+      await store.commit([{ kind: 'append-op', op: newOp('t', 'a') }]);
+      await expect(store.commit([{ kind: 'put-row', row: row('t', 'x') }, { kind: 'append-op', op: newOp('t', 'a') }], { durability: 'relaxed' })).rejects.toThrow();
+      expect(await store.getRow('t', 'x')).toBeNull();
+      expect(await store.listOps()).toHaveLength(1);
+    });
+
     test('getRows lists one table in id order', async () => {
       const store = await makeStore();
       await store.commit([

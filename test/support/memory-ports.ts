@@ -9,6 +9,7 @@ import type {
   Clock,
   CommitResult,
   ConflictRecord,
+  Durability,
   Entropy,
   LocalStore,
   Log,
@@ -34,8 +35,8 @@ export interface MemoryStoreSnapshot {
 export interface MemoryLocalStore extends LocalStore {
   /** The next `count` commits fail with `quota` and change nothing. */
   failCommits(count?: number): void;
-  /** Called with every successful commit's changes, after they landed. */
-  onCommit(listener: (changes: readonly Change[]) => void): void;
+  /** Called with every successful commit's changes and durability (strict unless asked), after they landed. */
+  onCommit(listener: (changes: readonly Change[], durability: Durability) => void): void;
   /** How many commits succeeded. */
   readonly commits: number;
   /** How many `getRows` calls were made (reads must not load tables per request). */
@@ -53,7 +54,7 @@ export function createMemoryLocalStore(): MemoryLocalStore {
   let failing = 0;
   let commits = 0;
   let getRowsCalls = 0;
-  const listeners: ((changes: readonly Change[]) => void)[] = [];
+  const listeners: ((changes: readonly Change[], durability: Durability) => void)[] = [];
 
   const byId = <T extends { readonly id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -89,7 +90,7 @@ export function createMemoryLocalStore(): MemoryLocalStore {
     listSyncStates(table) {
       return Promise.resolve([...syncStates.values()].filter((s) => s.table === table).map(clone));
     },
-    commit(changes) {
+    commit(changes, options = {}) {
       if (failing > 0) {
         failing--;
         return Promise.resolve<CommitResult>({ ok: false, reason: 'quota' });
@@ -143,7 +144,9 @@ export function createMemoryLocalStore(): MemoryLocalStore {
       ops = o;
       nextSeq = seq;
       commits++;
-      for (const listener of listeners) listener(changes);
+      // Memory has no disk: both durabilities behave alike, the choice is only reported.
+      const durability = options.durability ?? 'strict';
+      for (const listener of listeners) listener(changes, durability);
       return Promise.resolve<CommitResult>({ ok: true, appendedSeqs });
     },
     failCommits(count = 1) {

@@ -30,6 +30,22 @@ test('W-01: a commit is one strict readwrite transaction over exactly the touche
   expect(spy.mock.calls[0]).toEqual([['rows', 'ops'], 'readwrite', { durability: 'strict' }]);
 });
 
+test('the durability option reaches the transaction: strict when asked, relaxed when asked', async () => {
+  const { db, store } = await freshStore();
+  const spy = vi.spyOn(db, 'transaction');
+  await store.commit([{ kind: 'put-row', row: row('a') }], { durability: 'strict' });
+  await store.commit([{ kind: 'put-row', row: row('b') }, { kind: 'put-sync-state', state: { table: 't', queryId: '*', watermark: null, drain: null, lastPullAt: 1, complete: false } }], {
+    durability: 'relaxed',
+  });
+  await store.commit([{ kind: 'put-row', row: row('c') }], {});
+  expect(spy.mock.calls).toEqual([
+    [['rows'], 'readwrite', { durability: 'strict' }],
+    [['rows', 'syncState'], 'readwrite', { durability: 'relaxed' }],
+    [['rows'], 'readwrite', { durability: 'strict' }],
+  ]);
+  expect((await store.getRows('t')).map((r) => r.id)).toEqual(['a', 'b', 'c']);
+});
+
 test('W-01: a second connection opened right after the commit sees row and op', async () => {
   const { factory, store } = await freshStore();
   await store.commit([{ kind: 'put-row', row: row('a') }, { kind: 'append-op', op: newOp('t', 'a') }]);

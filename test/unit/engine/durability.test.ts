@@ -1,0 +1,151 @@
+/**
+ * Which commits are strict and which relaxed (PROTOCOL.md §3.1, §3.4, §3.6), and that a relaxed
+ * commit lost to power loss is repaired by replay: the push settlement (U-10, U-11, U-23) and the
+ * pull page (L-06, L-11) are the only relaxed ones.
+ */
+import { describe, expect, test } from 'vitest';
+import type { Change, CommitResult, Durability } from '../../../src/engine/ports.js';
+import { createHarness, type Harness } from './harness.js';
+
+/** One committed change set as the store saw it. */
+interface Recorded {
+  readonly durability: Durability;
+  readonly kinds: readonly Change['kind'][];
+  readonly states: readonly string[];
+}
+
+/** Records the durability of every successful commit from now on. */
+function recordCommits(h: Harness): Recorded[] {
+  const recorded: Recorded[] = [];
+  h.store.onCommit((changes, durability) =>
+    recorded.push({ durability, kinds: changes.map((c) => c.kind), states: changes.flatMap((c) => (c.kind === 'put-op' ? [c.op.state] : [])) }),
+  );
+  return recorded;
+}
+
+/** Power loss after every relaxed commit: it is acknowledged but never lands (strict ones do) until `restore`. */
+function loseRelaxedCommits(h: Harness): { readonly lost: () => number; restore(): void } {
+  const commit = h.store.commit;
+  let lost = 0;
+  h.store.commit = (changes, options): Promise<CommitResult> => {
+    if (options?.durability !== 'relaxed') return commit(changes, options);
+    lost++;
+    return Promise.resolve({ ok: true, appendedSeqs: [] });
+  };
+  return { lost: () => lost, restore: () => void (h.store.commit = commit) };
+}
+
+describe('commit durability per path', () => {
+  test('W-01 app write strict; U-03 inflight mark strict; U-08 settlement relaxed; L-06 pull page relaxed', async () => {
+    const h = createHarness();
+    h.server.write('todo', { id: 'p', text: 'pulled' });
+    await h.engine.start();
+    const recorded = recordCommits(h);
+    await h.request('POST', '/tables/todo', { body: { id: 'a', text: 'x' } });
+    expect(recorded).toEqual([{ durability: 'strict', kinds: ['put-row', 'append-op'], states: [] }]);
+    recorded.length = 0;
+    await h.engine.pull({ table: 'todo' });
+    expect(recorded).toEqual([
+      { durability: 'strict', kinds: ['put-op'], states: ['inflight'] },
+      { durability: 'relaxed', kinds: ['delete-op', 'delete-conflict', 'put-row'], states: [] },
+      { durability: 'relaxed', kinds: ['put-row', 'put-sync-state'], states: [] },
+    ]);
+  });
+
+  test('every other commit stays strict: rejection, back-off, needs-auth, conflict hold, resolve, purge, start-up', async () => {
+    const h = createHarness({ tables: [{ name: 'todo', policy: 'hold' }] });
+    h.server.write('todo', { id: 'c', text: 'base' });
+    await h.ready();
+    const recorded = recordCommits(h);
+    await h.request('POST', '/tables/todo', { body: { id: 'bad' } });
+    h.server.inject({ kind: 'status', status: 400, body: { code: 'invalid_item' } });
+    await h.engine.push();
+    await h.request('POST', '/tables/todo', { body: { id: 'later' } });
+    h.server.inject({ kind: 'status', status: 503 });
+    await h.engine.push({ explicit: true });
+    h.server.inject({ kind: 'status', status: 401 });
+    await h.engine.push({ explicit: true });
+    h.engine.setAuth({ authorization: 'Bearer new' });
+    await h.request('PATCH', '/tables/todo/c', { body: { text: 'mine' } });
+    h.server.write('todo', { id: 'c', text: 'theirs' });
+    await h.engine.push({ explicit: true });
+    const [conflict] = await h.engine.conflicts();
+    if (!conflict) throw new Error('no conflict held');
+    await h.engine.resolve(conflict.id, { kind: 'server' });
+    await h.engine.purge({ table: 'todo', force: true });
+    await h.restart();
+    expect(recorded.length).toBeGreaterThan(8);
+    const relaxed = recorded.filter((r) => r.durability === 'relaxed');
+    // Only the 2xx settlement of `later` may be relaxed; nothing else in this story is.
+    expect(relaxed.every((r) => r.kinds.includes('delete-op') && r.kinds.includes('put-row'))).toBe(true);
+    expect(recorded.filter((r) => r.kinds.includes('put-conflict')).map((r) => r.durability)).toEqual(['strict']);
+    expect(recorded.filter((r) => r.states.includes('failed') || r.states.includes('pending')).every((r) => r.durability === 'strict')).toBe(true);
+    expect(recorded.filter((r) => r.kinds.includes('delete-table-rows')).map((r) => r.durability)).toEqual(['strict']);
+  });
+});
+
+describe('a lost relaxed commit is repaired by replay', () => {
+  test('U-23 with U-11: settlements lost to power loss replay each insert, update and delete once; the 409/412/404 is adopted', async () => {
+    const h = createHarness();
+    h.server.write('todo', { id: 'u', text: 'base' });
+    h.server.write('todo', { id: 'd', text: 'gone soon' });
+    await h.ready();
+    await h.request('POST', '/tables/todo', { body: { id: 'i', text: 'new' } });
+    await h.request('PATCH', '/tables/todo/u', { body: { text: 'edited' } });
+    await h.request('DELETE', '/tables/todo/d');
+    const power = loseRelaxedCommits(h);
+    expect(await h.engine.push()).toMatchObject({ completed: 3 });
+    expect(power.lost()).toBe(3);
+    // The power comes back: the strict inflight marks survived, the settlements did not.
+    power.restore();
+    await h.restart();
+    expect(h.ops().map((o) => [o.itemId, o.state, o.attempted])).toEqual([
+      ['i', 'pending', true],
+      ['u', 'pending', true],
+      ['d', 'pending', true],
+    ]);
+    expect(await h.engine.push()).toEqual({ completed: 3, failed: 0, held: 0, stopped: null });
+    expect(h.ops()).toEqual([]);
+    expect(await h.engine.conflicts()).toEqual([]);
+    expect(h.rows().map((r) => [r.id, r.item['text']])).toEqual([
+      ['i', 'new'],
+      ['u', 'edited'],
+    ]);
+    expect(h.server.rows('todo').filter((r) => r['deleted'] !== true).map((r) => [r['id'], r['text']]).sort()).toEqual([
+      ['i', 'new'],
+      ['u', 'edited'],
+    ]);
+  });
+
+  test('U-03 under a lost settlement: the insert stays attempted, so a delete after it still reaches the server (no orphan)', async () => {
+    const h = createHarness();
+    await h.ready();
+    await h.request('POST', '/tables/todo', { body: { id: 'i' } });
+    const power = loseRelaxedCommits(h);
+    await h.engine.push();
+    power.restore();
+    await h.restart();
+    await h.request('DELETE', '/tables/todo/i');
+    expect(h.ops()).toMatchObject([{ itemId: 'i', kind: 'delete', baseVersion: null }]);
+    expect(await h.engine.push()).toMatchObject({ completed: 1 });
+    expect(h.server.rows('todo').filter((r) => r['deleted'] !== true)).toEqual([]);
+  });
+
+  test('L-11: pull pages lost to power loss are pulled again and every row is delivered', async () => {
+    const h = createHarness({ tables: [{ name: 'todo', pageSize: 5 }], upstreamTables: [{ name: 'todo', pageSize: 5 }] });
+    for (let i = 0; i < 12; i++) {
+      h.server.write('todo', { id: `r${String(i).padStart(2, '0')}` });
+      h.clock.advance(1);
+    }
+    await h.engine.start();
+    const power = loseRelaxedCommits(h);
+    expect((await h.engine.pull({ table: 'todo', push: false })).pages).toBeGreaterThan(2);
+    power.restore();
+    await h.restart();
+    expect(h.rows()).toEqual([]);
+    expect(h.store.snapshot().syncStates).toEqual([]);
+    await h.engine.pull({ table: 'todo', push: false });
+    expect(h.rows().map((r) => r.id)).toEqual(h.server.rows('todo').map((r) => r['id']));
+    expect(h.rows()).toHaveLength(12);
+  });
+});
