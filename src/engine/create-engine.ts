@@ -52,7 +52,30 @@ export function createEngine(deps: EngineDeps): Engine {
     upstreamDialect: (table) => tables.get(table)?.upstreamDialect ?? runtime.observedDialects.get(table) ?? 'v3',
   };
 
-  const emitStatus = async (): Promise<void> => events.emit({ kind: 'status', status: await readStatus(ctx) });
+  const emitStatus = async (): Promise<void> => {
+    if (events.listening()) events.emit({ kind: 'status', status: await readStatus(ctx) });
+  };
+
+  // Status after writes reads the whole op-log: a burst of writes gets one read per round, not one each.
+  let statusBusy = false;
+  let statusStale = false;
+  const statusAfterWrite = (): void => {
+    statusStale = true;
+    if (statusBusy) return;
+    statusBusy = true;
+    void (async () => {
+      try {
+        while (statusStale) {
+          statusStale = false;
+          await emitStatus();
+        }
+      } catch (error) {
+        deps.log.error('status after write failed', { error: String(error) });
+      } finally {
+        statusBusy = false;
+      }
+    })();
+  };
 
   async function push(options: { readonly explicit?: boolean } = {}): Promise<PushResult> {
     const result = await deps.lock.run(async () => {
@@ -113,7 +136,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const response = await facade.handle(request);
       // A journaled write changes the pending count a status line shows.
       if (request.method.toUpperCase() !== 'GET' && response.headers['x-tablesync'] === 'local' && response.status < 300) {
-        emitStatus().catch((error: unknown) => deps.log.error('status after write failed', { error: String(error) }));
+        statusAfterWrite();
       }
       return response;
     },

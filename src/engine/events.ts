@@ -5,12 +5,15 @@ import type { SyncEvent } from './engine-types.js';
 export interface Events {
   subscribe(listener: (event: SyncEvent) => void): () => void;
   emit(event: SyncEvent): void;
+  /** True when someone listens, so work done only to build an event can be skipped. */
+  listening(): boolean;
 }
 
 /** Fan-out to listeners; a throwing listener is logged and never breaks the engine. */
 export function createEvents(log: Log): Events {
   const listeners = new Set<(event: SyncEvent) => void>();
   return {
+    listening: () => listeners.size > 0,
     subscribe(listener) {
       const own = (event: SyncEvent): void => listener(event);
       listeners.add(own);
