@@ -67,6 +67,8 @@ export async function ensureSchema(db: Database, tables: readonly TableConfig[])
         data jsonb not null default '{}'::jsonb)`);
       // The incremental pull (updatedAt ge W order by updatedAt, id) is a range scan of this index.
       await tx.query(`create index if not exists ${quoteIdent(`${table.name}_updated_at_id`)} on ${t} (updated_at, id)`);
+      // `field eq literal` compiles to `data @> …` (sql-containment.ts), which this index answers.
+      await tx.query(`create index if not exists ${quoteIdent(`${table.name}_data`)} on ${t} using gin (data jsonb_path_ops)`);
       if (table.owner !== null) {
         await tx.query(`create index if not exists ${quoteIdent(`${table.name}_owner_updated_at_id`)} on ${t} (owner, updated_at, id)`);
       }

@@ -1,6 +1,7 @@
 import type { ComparisonOp, Expr, FunctionName, LiteralValue } from '../core/odata/ast.js';
 import { SyncError } from '../core/errors.js';
 import { fail, ok, type Result } from '../core/result.js';
+import { containmentCompare, containmentConjunction, containmentIn } from './sql-containment.js';
 import { fieldSql, isNullSql, NULL, possibleTypes, view, type SqlType, type Typed } from './sql-fields.js';
 import type { SqlParams } from './sql-params.js';
 
@@ -53,12 +54,26 @@ function compile(e: Expr, p: SqlParams, scope: FilterScope): Typed {
       return v === null ? NULL : { sql: `(-${v})`, type: 'number', nullable: true };
     }
     case 'in': {
+      const contained = containmentIn(e.operand, e.values, p, scope.ownerField);
+      if (contained !== null) return pred(contained, false);
       const operand = compile(e.operand, p, scope);
       const terms = e.values.map((value) => compare('eq', operand, literal(value, p)));
       if (terms.length === 0) return pred('false', false);
       return pred(`(${terms.map((t) => t.sql).join(' or ')})`, terms.some((t) => t.nullable));
     }
     case 'binary': {
+      if (e.op === 'and') {
+        const merged = containmentConjunction(e, p, scope.ownerField);
+        if (merged !== null) {
+          const rest = merged.rest.map((r) => compile(r, p, scope));
+          const nullable = rest.some((r) => r.nullable || r.type !== 'boolean');
+          return pred(`(${[merged.sql, ...rest.map(truthy)].join(' and ')})`, nullable);
+        }
+      }
+      if (e.op === 'eq' || e.op === 'ne') {
+        const contained = containmentCompare(e.op, e.left, e.right, p, scope.ownerField);
+        if (contained !== null) return pred(contained, false);
+      }
       const left = compile(e.left, p, scope);
       const right = compile(e.right, p, scope);
       switch (e.op) {
