@@ -6,39 +6,13 @@
  * quick `bootId()` probe tells a slow call (keep waiting) from a dead port (reconnect and retry).
  */
 import * as Comlink from 'comlink';
-import type {
-  AuthHeaders,
-  Conflict,
-  PendingOperation,
-  PullOptions,
-  PullResult,
-  PurgeOptions,
-  PurgeResult,
-  PushResult,
-  Resolution,
-  SyncApi,
-  SyncEvent,
-  SyncEventKind,
-  SyncStatus,
-  WorkerMessage,
-} from '../protocol.js';
+import type { SyncApi, SyncEvent, SyncEventKind, WorkerMessage } from '../protocol.js';
 
 /** A `SyncEvent` of one kind. */
 export type SyncEventOf<K extends SyncEventKind> = Extract<SyncEvent, { readonly kind: K }>;
 
-/** The page API of tablesync (DESIGN.md §5). */
-export interface SyncClient {
-  pull(options: PullOptions): Promise<PullResult>;
-  push(): Promise<PushResult>;
-  sync(): Promise<{ readonly push: PushResult; readonly pulls: readonly PullResult[] }>;
-  purge(options: PurgeOptions): Promise<PurgeResult>;
-  pendingOperations(table?: string): Promise<readonly PendingOperation[]>;
-  conflicts(table?: string): Promise<readonly Conflict[]>;
-  resolve(conflictId: number, resolution: Resolution): Promise<void>;
-  status(): Promise<SyncStatus>;
-  setAuth(headers: AuthHeaders | null): Promise<void>;
-  /** The worker instance's id; it changes when the worker restarts. */
-  bootId(): Promise<string>;
+/** The page API of tablesync (DESIGN.md §5): the worker's SyncApi, with events as `on()` instead of `subscribe`. */
+export interface SyncClient extends Omit<SyncApi, 'subscribe'> {
   /** Calls `callback` for every event of `kind`; returns the unsubscribe function. */
   on<K extends SyncEventKind>(kind: K, callback: (event: SyncEventOf<K>) => void): () => void;
   /** Stops pinging, relaying and listening; later calls reject. */

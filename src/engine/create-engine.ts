@@ -6,6 +6,7 @@ import { createCredentials } from './credentials.js';
 import { createEvents } from './events.js';
 import { createFacade } from './facade.js';
 import { createMutex } from './mutex.js';
+import { createOpSummary } from './op-summary.js';
 import { planPull, pullLocked } from './pull.js';
 import { planPurge, purgeLocked } from './purge.js';
 import { pushLocked } from './push.js';
@@ -22,6 +23,7 @@ const BACKGROUND_PULL_RETRY_MS = 30_000;
 export function createEngine(deps: EngineDeps): Engine {
   const tables = createTableConfigs(deps.config);
   const index = createTableIndex(deps.store);
+  const ops = createOpSummary(deps.store);
   const events = createEvents(deps.log);
   const credentials = createCredentials();
   const runtime: RuntimeState = {
@@ -40,13 +42,17 @@ export function createEngine(deps: EngineDeps): Engine {
     deps,
     tables,
     index,
+    ops,
     credentials,
     events,
     exclusive: createMutex(),
     runtime,
     async commit(changes, options) {
       const result = await deps.store.commit(changes, options);
-      if (result.ok) index.apply(changes);
+      if (result.ok) {
+        index.apply(changes);
+        ops.apply(changes, result.appendedSeqs);
+      }
       return result;
     },
     upstreamDialect: (table) => tables.get(table)?.upstreamDialect ?? runtime.observedDialects.get(table) ?? 'v3',

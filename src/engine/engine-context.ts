@@ -4,6 +4,7 @@ import type { Change, CommitOptions, CommitResult } from './ports.js';
 import type { Credentials } from './credentials.js';
 import type { Events } from './events.js';
 import type { Mutex } from './mutex.js';
+import type { OpSummary } from './op-summary.js';
 import type { TableConfig } from './table-config.js';
 import type { TableIndex } from './table-index.js';
 
@@ -32,12 +33,14 @@ export interface EngineContext {
   readonly deps: EngineDeps;
   readonly tables: ReadonlyMap<string, TableConfig>;
   readonly index: TableIndex;
+  /** The op-log's status counts, kept in step with every commit. */
+  readonly ops: OpSummary;
   readonly credentials: Credentials;
   readonly events: Events;
   /** Serialises every read-modify-write of rows and ops (façade writes, push settlements, pulls, purges). */
   readonly exclusive: Mutex;
   readonly runtime: RuntimeState;
-  /** `store.commit`, then the in-memory index follows the committed changes. */
+  /** `store.commit`, then the in-memory index and op summary follow the committed changes. */
   commit(changes: readonly Change[], options?: CommitOptions): Promise<CommitResult>;
   /** The dialect spoken upstream for a table (PROTOCOL.md §1 rule 3). */
   upstreamDialect(table: string): Dialect;

@@ -1,4 +1,4 @@
-import type { ConflictReason } from '../core/conflict.js';
+import { conflictContextOf, type ConflictReason } from '../core/conflict.js';
 import type { Item } from '../core/item.js';
 import type { Op } from '../core/op.js';
 import type { EngineContext } from './engine-context.js';
@@ -12,18 +12,7 @@ export function holdConflict(
   op: Op,
   conflict: { readonly reason: ConflictReason; readonly status: number; readonly serverRow: Item | null },
 ): { readonly changes: Change[]; readonly record: Conflict } {
-  const record: ConflictRecord = {
-    opSeq: op.seq,
-    table: op.table,
-    itemId: op.itemId,
-    opKind: op.kind,
-    reason: conflict.reason,
-    status: conflict.status,
-    baseRow: op.baseRow,
-    localRow: op.snapshot,
-    serverRow: conflict.serverRow,
-    detectedAt: ctx.deps.clock.now(),
-  };
+  const record: ConflictRecord = { ...conflictContextOf(op, conflict), opSeq: op.seq, detectedAt: ctx.deps.clock.now() };
   const heldOp: Op = { ...op, state: 'held', serverRow: conflict.serverRow ?? op.serverRow };
   return {
     changes: [
