@@ -3,7 +3,7 @@
  * it: DESIGN.md §3), so a worker can hand engine results straight to pages.
  */
 import type { Dialect, HttpRequest, TableResponse } from '../core/dialect/types.js';
-import type { ConflictPolicy as CorePolicy } from '../core/conflict.js';
+import type { ConflictPolicy as CorePolicy, ConflictReason, Resolution } from '../core/conflict.js';
 import type { Item } from '../core/item.js';
 import type { BlockedReason, OpKind, OpState } from '../core/op.js';
 import type { Clock, Entropy, LocalStore, Log, MetaStore, PushScheduler, SyncLock, TablesRemote } from './ports.js';
@@ -108,8 +108,8 @@ export interface PendingOperation {
   readonly snapshot: Item | null;
 }
 
-/** Why an op conflicts (K-01). */
-export type ConflictReason = 'precondition' | 'already-exists' | 'deleted-on-server';
+/** Why an op conflicts (K-01), and how to settle a conflict (PROTOCOL.md §3.5): the core's words. */
+export type { ConflictReason, Resolution };
 
 /** A conflict held for the user; `id` is its op's seq. */
 export interface Conflict {
@@ -125,13 +125,6 @@ export interface Conflict {
   readonly detectedAt: number;
 }
 
-/** How to settle a conflict (PROTOCOL.md §3.5). */
-export type Resolution =
-  | { readonly kind: 'server' }
-  | { readonly kind: 'client' }
-  | { readonly kind: 'merge'; readonly value: Item }
-  | { readonly kind: 'discard' }
-  | { readonly kind: 'defer' };
 
 /** The engine's state as a status line shows it. */
 export interface SyncStatus {
