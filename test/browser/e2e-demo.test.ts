@@ -75,6 +75,9 @@ describe('e2e-demo', () => {
     await app.setOffline(false);
     await page.click('#sync-now');
     await waitFor(async () => (await serverRows()).length === 1, { message: 'the delete on the server' });
+    // That sync pulls after it pushed: let it end first, or the server-side edit below arrives by that
+    // pull and the rename is rightly refused with 412 against the other device's version (F-11).
+    await shows(page, async () => !(await page.isDisabled('#sync-now')), 'the sync finished');
 
     // Renamed here while someone renamed it on the server: held (merge cannot pick), then "Keep mine".
     const milk = [...(await stack.remote.all()).values()].find((r) => r['text'] === 'Buy milk')!;
