@@ -3,7 +3,7 @@
  * it: DESIGN.md §3), so a worker can hand engine results straight to pages.
  */
 import type { Dialect, HttpRequest, TableResponse } from '../core/dialect/types.js';
-import type { ConflictPolicy as CorePolicy, ConflictReason, Resolution } from '../core/conflict.js';
+import type { ConflictContext, ConflictPolicy as CorePolicy, ConflictReason, Resolution } from '../core/conflict.js';
 import type { Item } from '../core/item.js';
 import type { BlockedReason, OpKind, OpState } from '../core/op.js';
 import type { Clock, Entropy, LocalStore, Log, MetaStore, PushScheduler, SyncLock, TablesRemote } from './ports.js';
@@ -111,17 +111,9 @@ export interface PendingOperation {
 /** Why an op conflicts (K-01), and how to settle a conflict (PROTOCOL.md §3.5): the core's words. */
 export type { ConflictReason, Resolution };
 
-/** A conflict held for the user; `id` is its op's seq. */
-export interface Conflict {
+/** A conflict held for the user: what its policy was shown (K-02), with `id` = its op's seq. */
+export interface Conflict extends ConflictContext {
   readonly id: number;
-  readonly table: string;
-  readonly itemId: string;
-  readonly opKind: OpKind;
-  readonly reason: ConflictReason;
-  readonly status: number;
-  readonly baseRow: Item | null;
-  readonly localRow: Item | null;
-  readonly serverRow: Item | null;
   readonly detectedAt: number;
 }
 
