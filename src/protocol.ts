@@ -35,6 +35,8 @@ export interface PullResult {
   readonly queryId: string;
   readonly pages: number;
   readonly rows: number;
+  /** Local rows written or removed by this pull. */
+  readonly changed: number;
   readonly push: PushResult | null;
 }
 
@@ -134,6 +136,12 @@ export interface SyncApi {
   resolve(conflictId: number, resolution: Resolution): Promise<void>;
   status(): Promise<SyncStatus>;
   setAuth(headers: AuthHeaders | null): Promise<void>;
+  /**
+   * Pulls these tables (every configured one when omitted) in the background now, through the
+   * worker's scheduler: one pull per table at a time, a failing table waits out its back-off.
+   * Resolves once the pulls have finished.
+   */
+  refresh(tables?: readonly string[]): Promise<void>;
   /** Subscribes a Comlink-proxied callback; resolves once registered. */
   subscribe(listener: (event: SyncEvent) => void): Promise<void>;
   /** The worker instance's boot id: changes when the worker restarts. */
@@ -144,7 +152,10 @@ export interface SyncApi {
 export type PageMessage =
   | { readonly type: 'tablesync:connect'; readonly port: MessagePortLike }
   | { readonly type: 'tablesync:online' }
-  | { readonly type: 'tablesync:ping' }
+  /** Every 10 s; `visible` is the page's visibility (a visible page keeps the worker's interval pulls going). */
+  | { readonly type: 'tablesync:ping'; readonly visible?: boolean }
+  /** The page loaded or became visible: the worker pulls every table (PROTOCOL.md §3.9). */
+  | { readonly type: 'tablesync:visible' }
   /** The files a page loaded before the worker controlled it, for the app-shell cache. */
   | { readonly type: 'tablesync:shell-files'; readonly urls: readonly string[] };
 

@@ -5,10 +5,11 @@
  *
  * Query: `tables=todoitem,other`, `upstream=<origin>`, `dialect=v2|v3` (the app's),
  * `upstreamDialect=v2|v3`, `policy=merge|serverWins|clientWins|lastWriteWins|hold`, `debug=1`,
- * `shell=off` (no app-shell cache).
+ * `shell=off` (no app-shell cache), and PROTOCOL.md §3.9's `writes=online-first|local-first`,
+ * `writeTimeoutMs`, `maxStaleMs`, `pullIntervalMs` (milliseconds).
  */
 import type { Dialect } from '../src/core/dialect/types.js';
-import type { ConflictPolicy, EngineConfig, EngineTableConfig } from '../src/engine/engine-types.js';
+import type { ConflictPolicy, EngineConfig, EngineTableConfig, WriteMode } from '../src/engine/engine-types.js';
 import type { MetaStore } from '../src/engine/ports.js';
 
 /** The meta key of the persisted record. */
@@ -18,6 +19,35 @@ export const CONFIG_KEY = 'config';
 export interface WorkerConfig {
   readonly engine: EngineConfig;
   readonly debug: boolean;
+  /** How often the worker pulls every table while a visible page is connected; undefined: the default. */
+  readonly pullIntervalMs?: number;
+}
+
+/** The §3.9 options of a query, each only when given and valid. */
+export interface FreshnessQuery {
+  readonly writes?: WriteMode;
+  readonly writeTimeoutMs?: number;
+  readonly maxStaleMs?: number;
+  readonly pullIntervalMs?: number;
+}
+
+/** The record persisted under CONFIG_KEY. */
+type StoredConfig = EngineConfig & { readonly pullIntervalMs?: number };
+
+/** A whole number of milliseconds from a query value, else undefined. */
+const msOf = (value: string | null): number | undefined => (value !== null && /^\d+$/.test(value.trim()) ? Number(value) : undefined);
+
+/** The §3.9 options: `writes`, `writeTimeoutMs`, `maxStaleMs`, `pullIntervalMs`; unknown or malformed values are ignored. */
+export function parseFreshnessQuery(search: string): FreshnessQuery {
+  const query = new URLSearchParams(search);
+  const writes = query.get('writes');
+  const out: { -readonly [K in keyof FreshnessQuery]: FreshnessQuery[K] } = {};
+  if (writes === 'online-first' || writes === 'local-first') out.writes = writes;
+  for (const key of ['writeTimeoutMs', 'maxStaleMs', 'pullIntervalMs'] as const) {
+    const value = msOf(query.get(key));
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }
 
 const DIALECTS: readonly string[] = ['v2', 'v3'];
@@ -75,13 +105,18 @@ const isEngineConfig = (value: unknown): value is EngineConfig =>
 /** Resolves the configuration: the query wins over the persisted record, which fills what the query lacks. */
 export async function loadConfig(meta: MetaStore, search: string): Promise<WorkerConfig> {
   const fromQuery = parseConfigQuery(search);
+  const { pullIntervalMs: queryInterval, ...freshness } = parseFreshnessQuery(search);
   const storedValue = await meta.get<unknown>(CONFIG_KEY);
-  const stored = isEngineConfig(storedValue) ? storedValue : null;
+  const stored: StoredConfig | null = isEngineConfig(storedValue) ? storedValue : null;
+  const { pullIntervalMs: storedInterval, ...storedEngine } = stored ?? { upstream: '', tables: [] };
   const engine: EngineConfig = {
-    ...stored,
+    ...storedEngine,
+    ...freshness,
     upstream: fromQuery.upstream ?? stored?.upstream ?? '',
     tables: fromQuery.tables ?? stored?.tables ?? [],
   };
-  if (JSON.stringify(engine) !== JSON.stringify(stored)) await meta.set(CONFIG_KEY, engine);
-  return { engine, debug: fromQuery.debug };
+  const pullIntervalMs = queryInterval ?? storedInterval;
+  const record: StoredConfig = pullIntervalMs === undefined ? engine : { ...engine, pullIntervalMs };
+  if (JSON.stringify(record) !== JSON.stringify(stored)) await meta.set(CONFIG_KEY, record);
+  return { engine, debug: fromQuery.debug, ...(pullIntervalMs === undefined ? {} : { pullIntervalMs }) };
 }

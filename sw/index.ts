@@ -20,6 +20,7 @@ import { createLog } from './log.js';
 import { asPageMessage } from './page-message.js';
 import { SYNC_TAG, createPushScheduler, hasBackgroundSync } from './push-scheduler.js';
 import { createPushTriggers } from './push-triggers.js';
+import { PERIODIC_PULL_TAG, createPullTriggers, type PullTriggers } from './pull-triggers.js';
 import { createRemote } from './remote.js';
 import { createSyncLock } from './sync-lock.js';
 
@@ -35,6 +36,7 @@ interface Runtime {
   readonly engine: Engine;
   readonly bridge: ReturnType<typeof createBridge>;
   readonly log: Log;
+  readonly pulls: PullTriggers;
 }
 
 const clock = createClock();
@@ -93,10 +95,27 @@ async function init(): Promise<Runtime> {
   });
   await engine.start();
   const bridge = createBridge({ engine, bootId, log });
-  runtime = { engine, bridge, log };
+  const pulls = createPullTriggers({
+    refresh: () => engine.refresh(),
+    now: clock.now,
+    setInterval: (run, ms) => setInterval(run, ms),
+    ...(config.pullIntervalMs === undefined ? {} : { intervalMs: config.pullIntervalMs }),
+  });
+  runtime = { engine, bridge, log, pulls };
   void triggers.start().catch(reportError);
+  // T-09: a worker starting with a page open pulls every table.
+  void self.clients
+    .matchAll({ type: 'window' })
+    .then((windows) => pulls.start(windows.length > 0))
+    .catch(reportError);
   return runtime;
 }
+
+/** Runs a pull trigger once the runtime is built; a trigger never rejects (a rejected `sync` is an uncaught error in Chromium). */
+const pullTrigger = (run: (pulls: PullTriggers) => Promise<void> | void): Promise<void> =>
+  boot()
+    .then((rt) => run(rt.pulls))
+    .catch(reportError);
 
 /** Every journaled write also arms the worker's own delayed push (see push-triggers.ts). */
 function withWritePush(scheduler: PushScheduler): PushScheduler {
@@ -176,24 +195,44 @@ self.addEventListener('fetch', (event) => {
 self.addEventListener('sync', (event) => {
   const sync = event as SyncEventLike;
   if (sync.tag !== SYNC_TAG) return;
-  sync.waitUntil(triggers.sync().catch(reportError));
+  // T-09: after its push, the sync event pulls every table.
+  sync.waitUntil(triggers.sync().catch(reportError).then(() => pullTrigger((pulls) => pulls.sync())));
+});
+
+self.addEventListener('periodicsync', (event) => {
+  const periodic = event as SyncEventLike;
+  if (periodic.tag !== PERIODIC_PULL_TAG) return;
+  periodic.waitUntil(pullTrigger((pulls) => pulls.sync()));
 });
 
 self.addEventListener('message', (event) => {
   const message = asPageMessage(event.data);
   if (!message) return;
   triggers.pageContact();
+  if (message.type === 'tablesync:ping' || message.type === 'tablesync:connect') {
+    const visible = message.type === 'tablesync:ping' ? message.visible : undefined;
+    event.waitUntil(pullTrigger((pulls) => pulls.pageContact(visible)));
+  }
   switch (message.type) {
     case 'tablesync:connect': {
       const port = message.port as MessagePort;
       event.waitUntil(boot().then((rt) => Comlink.expose(rt.bridge, port), reportError));
       return;
     }
+    case 'tablesync:visible':
+      event.waitUntil(pullTrigger((pulls) => pulls.visible()));
+      return;
     case 'tablesync:shell-files':
       event.waitUntil(shell.warm(message.urls).catch(reportError));
       return;
     case 'tablesync:online':
-      event.waitUntil(triggers.online().catch(reportError));
+      // §3.9: writes try the network again at once.
+      event.waitUntil(
+        boot()
+          .then((rt) => rt.engine.online())
+          .then(() => triggers.online())
+          .catch(reportError),
+      );
       return;
     case 'tablesync:ping':
       // Also takes over a page left uncontrolled (a shift-reload bypasses the worker for that load).

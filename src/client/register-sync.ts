@@ -17,6 +17,14 @@ export interface RegisterSyncOptions {
   readonly policy?: 'merge' | 'serverWins' | 'clientWins' | 'lastWriteWins' | 'hold';
   /** False: the worker does not cache the app shell, so pages need the network (default true). */
   readonly shell?: boolean;
+  /** `online-first` (default): online writes get the server's own answer; `local-first`: always the worker's. */
+  readonly writes?: 'online-first' | 'local-first';
+  /** How long an online write waits for the server before the worker answers it (default 5000 ms). */
+  readonly writeTimeoutMs?: number;
+  /** A read of a table last pulled longer ago starts a background pull (default 30000 ms). */
+  readonly maxStaleMs?: number;
+  /** The worker pulls every table this often while a visible page is open (default 60000 ms). */
+  readonly pullIntervalMs?: number;
   /** How long a call may go unanswered before the client checks the worker (default 4000 ms). */
   readonly callTimeoutMs?: number;
 }
@@ -30,6 +38,11 @@ export function workerUrl(options: RegisterSyncOptions, base: string): string {
   if (options.upstreamDialect) url.searchParams.set('upstreamDialect', options.upstreamDialect);
   if (options.policy) url.searchParams.set('policy', options.policy);
   if (options.shell === false) url.searchParams.set('shell', 'off');
+  if (options.writes) url.searchParams.set('writes', options.writes);
+  for (const key of ['writeTimeoutMs', 'maxStaleMs', 'pullIntervalMs'] as const) {
+    const value = options[key];
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  }
   return url.origin === new URL(base).origin ? url.pathname + url.search : url.href;
 }
 
@@ -40,6 +53,21 @@ const loadedFiles = (): string[] => [
     .filter((entry) => !['fetch', 'xmlhttprequest', 'beacon'].includes(entry.initiatorType))
     .map((entry) => entry.name),
 ];
+
+/** The tag of the Periodic Background Sync that pulls every table (PROTOCOL.md §3.9). */
+export const PERIODIC_PULL_TAG = 'tablesync-pull';
+
+/** Periodic Background Sync where the browser has it (an installed PWA in Chromium); a refusal changes nothing. */
+async function registerPeriodicPull(container: ServiceWorkerContainer, minInterval = 60_000): Promise<void> {
+  try {
+    const registration = (await container.ready) as ServiceWorkerRegistration & {
+      periodicSync?: { register(tag: string, options: { minInterval: number }): Promise<void> };
+    };
+    await registration.periodicSync?.register(PERIODIC_PULL_TAG, { minInterval });
+  } catch {
+    // Not installed, or the permission is not granted: the worker's other pull triggers remain.
+  }
+}
 
 /** Registers the tablesync worker and resolves with a connected SyncClient once it controls the page. */
 export async function registerSync(options: RegisterSyncOptions = {}): Promise<SyncClient> {
@@ -56,9 +84,11 @@ export async function registerSync(options: RegisterSyncOptions = {}): Promise<S
     });
   }
   await waitForController(container);
+  void registerPeriodicPull(container, options.pullIntervalMs);
   const client = createSyncClient({
     container,
     events: window,
+    document,
     ...(options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs }),
   });
   await client.bootId();

@@ -18,6 +18,12 @@ const oneOf = <T extends string>(value: string | undefined, allowed: readonly T[
 const dialect = oneOf(data['dialect'], ['v2', 'v3'] as const);
 const upstreamDialect = oneOf(data['upstreamDialect'], ['v2', 'v3'] as const);
 const policy = oneOf(data['policy'], ['merge', 'serverWins', 'clientWins', 'lastWriteWins', 'hold'] as const);
+const writes = oneOf(data['writes'], ['online-first', 'local-first'] as const);
+/** A non-negative whole number of milliseconds, else undefined. */
+const ms = (value: string | undefined): number | undefined => (value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined);
+const writeTimeoutMs = ms(data['writeTimeoutMs']);
+const maxStaleMs = ms(data['maxStaleMs']);
+const pullIntervalMs = ms(data['pullIntervalMs']);
 const tables = (data['tables'] ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
 const options: RegisterSyncOptions = {
   ...(data['sw'] ? { scriptUrl: data['sw'] } : {}),
@@ -27,6 +33,10 @@ const options: RegisterSyncOptions = {
   ...(upstreamDialect ? { upstreamDialect } : {}),
   ...(policy ? { policy } : {}),
   ...(data['shell'] === 'off' ? { shell: false } : {}),
+  ...(writes ? { writes } : {}),
+  ...(writeTimeoutMs === undefined ? {} : { writeTimeoutMs }),
+  ...(maxStaleMs === undefined ? {} : { maxStaleMs }),
+  ...(pullIntervalMs === undefined ? {} : { pullIntervalMs }),
 };
 
 const ready = registerSync(options);

@@ -6,7 +6,7 @@
  * quick `bootId()` probe tells a slow call (keep waiting) from a dead port (reconnect and retry).
  */
 import * as Comlink from 'comlink';
-import type { SyncApi, SyncEvent, SyncEventKind, WorkerMessage } from '../protocol.js';
+import type { PageMessage, SyncApi, SyncEvent, SyncEventKind, WorkerMessage } from '../protocol.js';
 
 /** A `SyncEvent` of one kind. */
 export type SyncEventOf<K extends SyncEventKind> = Extract<SyncEvent, { readonly kind: K }>;
@@ -28,6 +28,8 @@ export interface SyncClientOptions {
   readonly container: ServiceWorkerContainer;
   /** Where `online` is heard (the window). */
   readonly events: Pick<Window, 'addEventListener' | 'removeEventListener'>;
+  /** The page's document: its visibility rides on pings, and becoming visible asks the worker to pull (PROTOCOL.md §3.9). */
+  readonly document?: Pick<Document, 'visibilityState' | 'addEventListener' | 'removeEventListener'>;
   /** How long a call may go unanswered before the port is probed (default 4000 ms). */
   readonly callTimeoutMs?: number;
   /** How long the liveness probe may take (default 1000 ms). */
@@ -105,7 +107,10 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   };
   const listener = Comlink.proxy(dispatch);
 
-  const post = (message: { readonly type: 'tablesync:online' | 'tablesync:ping' }): void => container.controller?.postMessage(message);
+  const { document: page } = options;
+  const visible = (): boolean => page === undefined || page.visibilityState === 'visible';
+  const post = (message: PageMessage): void => container.controller?.postMessage(message);
+  const ping = (): void => post({ type: 'tablesync:ping', visible: visible() });
 
   async function connect(): Promise<Connection> {
     const controller = await waitForController(container);
@@ -156,7 +161,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (closed) break;
       const conn = await current();
-      post({ type: 'tablesync:ping' });
+      ping();
       const pending = invoke(conn.api);
       pending.catch(() => undefined);
       for (;;) {
@@ -181,6 +186,9 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     if (!closed && listeners.size > 0) void current().catch(() => undefined);
   };
   const onOnline = (): void => post({ type: 'tablesync:online' });
+  const onVisibility = (): void => {
+    if (visible()) post({ type: 'tablesync:visible' });
+  };
   const onMessage = (event: MessageEvent<unknown>): void => {
     const data = event.data as Partial<WorkerMessage> | null;
     if (data?.type !== 'tablesync:boot') return;
@@ -195,8 +203,11 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   container.addEventListener('message', onMessage);
   container.startMessages();
   options.events.addEventListener('online', onOnline);
+  page?.addEventListener('visibilitychange', onVisibility);
+  // The page has loaded: the worker pulls every table (T-09).
+  onVisibility();
   const pinger = setInterval(() => {
-    post({ type: 'tablesync:ping' });
+    ping();
     // Events flow only over a live port: after a worker restart, reconnect (and so re-subscribe).
     const conn = connection;
     if (conn && listeners.size > 0)
@@ -218,6 +229,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     resolve: (id, resolution) => call((api) => api.resolve(id, resolution)),
     status: () => call((api) => api.status()),
     setAuth: (headers) => call((api) => api.setAuth(headers)),
+    refresh: (tables) => call((api) => api.refresh(tables)),
     bootId: () => call((api) => api.bootId()),
     on(kind, callback) {
       const set = listeners.get(kind) ?? new Set();
@@ -236,6 +248,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       container.removeEventListener('controllerchange', onControllerChange);
       container.removeEventListener('message', onMessage);
       options.events.removeEventListener('online', onOnline);
+      page?.removeEventListener('visibilitychange', onVisibility);
       listeners.clear();
       drop(connection);
     },

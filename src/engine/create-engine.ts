@@ -2,12 +2,14 @@ import type { Dialect } from '../core/dialect/types.js';
 import { SyncError } from '../core/errors.js';
 import type { EngineContext, RuntimeState } from './engine-context.js';
 import type { Engine, EngineDeps, PullOptions, PullResult, PushResult, SyncResult } from './engine-types.js';
+import type { PullPlan } from './pull.js';
 import { createCredentials } from './credentials.js';
 import { createEvents } from './events.js';
 import { createFacade } from './facade.js';
 import { createMutex } from './mutex.js';
 import { createOpSummary } from './op-summary.js';
-import { planPull, pullLocked } from './pull.js';
+import { planPull, runPull } from './pull.js';
+import { createPullScheduler } from './pull-scheduler.js';
 import { planPurge, purgeLocked } from './purge.js';
 import { pushLocked } from './push.js';
 import { resolveLocked } from './resolve.js';
@@ -16,8 +18,11 @@ import { createTableConfigs } from './table-config.js';
 import { createTableIndex } from './table-index.js';
 import { loadAppDialects } from './table-state.js';
 import { conflictOf, pendingOperationOf } from './views.js';
+import { createWriteWaiters } from './write-waiters.js';
 
 const BACKGROUND_PULL_RETRY_MS = 30_000;
+/** T-07: a read of a table whose last complete pull is older starts a background pull (§3.9). */
+const DEFAULT_MAX_STALE_MS = 30_000;
 
 /** Builds the engine over its ports; it starts nothing until `start()` (STYLE.md §2.4). */
 export function createEngine(deps: EngineDeps): Engine {
@@ -28,8 +33,9 @@ export function createEngine(deps: EngineDeps): Engine {
   const credentials = createCredentials();
   const runtime: RuntimeState = {
     pushing: false,
-    pulling: false,
+    pulls: 0,
     online: true,
+    offlineAt: null,
     lastPushAt: null,
     lastPullAt: null,
     stoppedPushes: 0,
@@ -37,6 +43,7 @@ export function createEngine(deps: EngineDeps): Engine {
     observedDialects: new Map<string, Dialect>(),
     completeTables: new Set<string>(),
     backgroundPulls: new Map<string, number>(),
+    lastCompletePulls: new Map<string, number>(),
   };
   const ctx: EngineContext = {
     deps,
@@ -47,6 +54,7 @@ export function createEngine(deps: EngineDeps): Engine {
     events,
     exclusive: createMutex(),
     runtime,
+    waiters: createWriteWaiters(),
     async commit(changes, options) {
       const result = await deps.store.commit(changes, options);
       if (result.ok) {
@@ -84,7 +92,7 @@ export function createEngine(deps: EngineDeps): Engine {
   };
 
   async function push(options: { readonly explicit?: boolean } = {}): Promise<PushResult> {
-    const result = await deps.lock.run(async () => {
+    const { result, replayed } = await deps.lock.run(async () => {
       runtime.pushing = true;
       await emitStatus();
       return pushLocked(ctx, options.explicit === true);
@@ -92,23 +100,50 @@ export function createEngine(deps: EngineDeps): Engine {
     events.emit({ kind: 'pushed', result });
     if (result.stopped !== null || result.failed > 0 || result.held > 0) deps.log.info('push ended', { ...result });
     await emitStatus();
+    // T-09: replayed ops (not a waiting app's own write) mean the server moved on while we were away: catch up.
+    if (replayed > 0) for (const table of tables.keys()) void pulls.background(table, { again: true });
     return result;
+  }
+
+  /** One pull run of a table, after any other of it (T-09); its end feeds the back-off; `pulled` when asked or rows changed. */
+  async function pullNow(plan: PullPlan, pushFirst: boolean, announce: 'always' | 'changed'): Promise<PullResult> {
+    return pulls.exclusive(plan.table, async () => {
+      // L-01: push first, then pull whatever the outcome.
+      const pushed = pushFirst ? (await deps.lock.run(() => pushLocked(ctx, true))).result : null;
+      if (pushed !== null) events.emit({ kind: 'pushed', result: pushed });
+      let run;
+      try {
+        run = await runPull(ctx, plan, pushed, emitStatus);
+      } catch (error) {
+        pulls.ended(plan.table, false);
+        throw error;
+      }
+      pulls.ended(plan.table, run.finished);
+      if (announce === 'always' || run.result.changed > 0) events.emit({ kind: 'pulled', result: run.result });
+      await emitStatus();
+      return run.result;
+    });
   }
 
   async function pull(options: PullOptions): Promise<PullResult> {
     const plan = planPull(ctx, options); // L-15: refused before any request
-    const result = await deps.lock.run(async () => {
-      // L-01: push first, then pull whatever the outcome.
-      const pushed = options.push === false ? null : await pushLocked(ctx, true);
-      if (pushed !== null) events.emit({ kind: 'pushed', result: pushed });
-      runtime.pulling = true;
-      await emitStatus();
-      return pullLocked(ctx, plan, pushed);
-    });
-    events.emit({ kind: 'pulled', result });
-    await emitStatus();
-    return result;
+    return pullNow(plan, options.push !== false, 'always');
   }
+
+  const pulls = createPullScheduler({
+    clock: deps.clock,
+    entropy: deps.entropy,
+    log: deps.log,
+    maxStaleMs: deps.config.maxStaleMs ?? DEFAULT_MAX_STALE_MS,
+    lastComplete: (table) => runtime.lastCompletePulls.get(table),
+    // Runs inside the scheduler's per-table exclusion already.
+    pull: async (table) => {
+      const run = await runPull(ctx, planPull(ctx, { table }), null, emitStatus);
+      if (run.result.changed > 0) events.emit({ kind: 'pulled', result: run.result });
+      await emitStatus();
+      return run.finished;
+    },
+  });
 
   /** New credentials may unblock a needs-auth stop (U-13) or ops of this identity (U-17): push soon. */
   const credentialsChanged = (): void => {
@@ -123,6 +158,8 @@ export function createEngine(deps: EngineDeps): Engine {
       runtime.backgroundPulls.set(table, deps.clock.now());
       pull({ table, push: false }).catch((error: unknown) => deps.log.error('background pull failed', { table, error: String(error) }));
     },
+    onLocalRead: (table) => pulls.read(table),
+    push: () => push(),
     onCredentials: () => credentialsChanged(),
   });
 
@@ -140,8 +177,8 @@ export function createEngine(deps: EngineDeps): Engine {
     intercepts: facade.intercepts,
     async handle(request) {
       const response = await facade.handle(request);
-      // A journaled write changes the pending count a status line shows.
-      if (request.method.toUpperCase() !== 'GET' && response.headers['x-tablesync'] === 'local' && response.status < 300) {
+      // A journaled (or written-through) write changes the pending count a status line shows.
+      if (request.method.toUpperCase() !== 'GET' && (response.headers['x-tablesync'] === 'upstream' || response.status < 300)) {
         statusAfterWrite();
       }
       return response;
@@ -156,7 +193,8 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     async purge(options) {
       const plan = planPurge(ctx, options);
-      const result = await deps.lock.run(() => purgeLocked(ctx, plan));
+      // G-07: a purge started during a pull waits for it (pulls yield the lock between pages).
+      const result = await pulls.exclusive(plan.table, () => deps.lock.run(() => purgeLocked(ctx, plan)));
       await emitStatus();
       return result;
     },
@@ -174,6 +212,14 @@ export function createEngine(deps: EngineDeps): Engine {
     setAuth(headers) {
       credentials.set(headers);
       if (headers !== null) credentialsChanged();
+    },
+    online() {
+      runtime.offlineAt = null;
+    },
+    async refresh(names) {
+      const wanted = names ?? [...tables.keys()];
+      for (const name of wanted) if (!tables.has(name)) throw new SyncError('table_not_found', { table: name });
+      await Promise.all(wanted.map((table) => pulls.background(table, { again: true })));
     },
     subscribe: (listener) => events.subscribe(listener),
   };

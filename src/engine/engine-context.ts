@@ -7,13 +7,17 @@ import type { Mutex } from './mutex.js';
 import type { OpSummary } from './op-summary.js';
 import type { TableConfig } from './table-config.js';
 import type { TableIndex } from './table-index.js';
+import type { WriteWaiters } from './write-waiters.js';
 
 /** What the engine remembers between calls, in memory only. */
 export interface RuntimeState {
   pushing: boolean;
-  pulling: boolean;
+  /** Pulls running now (pulls of different tables may interleave their pages). */
+  pulls: number;
   /** False after a push stopped on a network error, true again after any answer. */
   online: boolean;
+  /** When the latest upstream network failure (or write-through timeout) happened; null after any answer or a page's `online` (§3.9). */
+  offlineAt: number | null;
   lastPushAt: number | null;
   lastPullAt: number | null;
   /** Consecutive stopped pushes, for U-15's back-off. */
@@ -26,6 +30,8 @@ export interface RuntimeState {
   readonly completeTables: Set<string>;
   /** When each table's F-04 background pull last started in this wake. */
   readonly backgroundPulls: Map<string, number>;
+  /** When each table's last complete pull ended (T-07), from memory or its stored cursors. */
+  readonly lastCompletePulls: Map<string, number>;
 }
 
 /** The engine's shared parts, handed to every use case. */
@@ -40,6 +46,8 @@ export interface EngineContext {
   /** Serialises every read-modify-write of rows and ops (façade writes, push settlements, pulls, purges). */
   readonly exclusive: Mutex;
   readonly runtime: RuntimeState;
+  /** App requests waiting on their op's write-through (PROTOCOL.md §3.9). */
+  readonly waiters: WriteWaiters;
   /** `store.commit`, then the in-memory index and op summary follow the committed changes. */
   commit(changes: readonly Change[], options?: CommitOptions): Promise<CommitResult>;
   /** The dialect spoken upstream for a table (PROTOCOL.md §1 rule 3). */

@@ -36,7 +36,16 @@ export interface EngineConfig {
   readonly overlapMs?: number;
   /** The largest request body accepted (default 1 MiB). */
   readonly bodyLimit?: number;
+  /** `online-first` (default): online writes get the server's own answer (PROTOCOL.md §3.9); `local-first`: the local one (§3.8). */
+  readonly writes?: WriteMode;
+  /** How long an online write waits for the server before it gets the local answer (default 5000 ms). */
+  readonly writeTimeoutMs?: number;
+  /** A read of a table whose last complete pull is older than this starts a background pull (default 30000 ms). */
+  readonly maxStaleMs?: number;
 }
+
+/** How writes are answered (PROTOCOL.md §3.9). */
+export type WriteMode = 'online-first' | 'local-first';
 
 /** Everything the engine needs from the world. */
 export interface EngineDeps {
@@ -76,6 +85,8 @@ export interface PullResult {
   readonly queryId: string;
   readonly pages: number;
   readonly rows: number;
+  /** Local rows written or removed by this pull. */
+  readonly changed: number;
   readonly push: PushResult | null;
 }
 
@@ -170,5 +181,9 @@ export interface Engine {
   resolve(conflictId: number, resolution: Resolution): Promise<void>;
   status(): Promise<SyncStatus>;
   setAuth(headers: AuthHeaders | null): void;
+  /** A page heard `online`: writes try the network again at once (PROTOCOL.md §3.9). */
+  online(): void;
+  /** Pulls these tables (every configured one when omitted) in the background, one pull per table at a time, waiting out a back-off; resolves when done. */
+  refresh(tables?: readonly string[]): Promise<void>;
   subscribe(listener: (event: SyncEvent) => void): () => void;
 }

@@ -4,10 +4,12 @@ import { splitUrl } from '../core/dialect/split-url.js';
 import type { HttpRequest, TableRequest, TableResponse } from '../core/dialect/types.js';
 import type { EngineContext } from './engine-context.js';
 import { answerRead, type ReadRequest } from './local-read.js';
-import { handleWrite } from './local-write.js';
+import { forwardWrite } from './forward-write.js';
+import { handleWrite, type LocalWrite, type WriteRequest } from './local-write.js';
 import { createReadCache } from './read-cache.js';
 import { sendUpstream } from './send-upstream.js';
 import { isTableComplete, noteAppDialect } from './table-state.js';
+import { DEFAULT_WRITE_TIMEOUT_MS, inOfflineWindow, writeThrough } from './write-through.js';
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const LOCAL = { 'x-tablesync': 'local' } as const;
@@ -18,9 +20,14 @@ export interface Facade {
   handle(request: HttpRequest): Promise<TableResponse>;
 }
 
-/** What the façade needs besides the context: a way to start F-04's background pull. */
+/** What the façade needs besides the context: pulls and pushes started in the background. */
 export interface FacadeOptions {
+  /** F-04: the first read of a table not yet completely pulled starts its pull. */
   readonly startBackgroundPull: (table: string) => void;
+  /** T-07: a local read of a completely pulled table; a stale one gets one background pull. */
+  readonly onLocalRead: (table: string) => void;
+  /** Runs a push (automatic, so back-off holds); write-through waits on it (§3.9). */
+  readonly push: () => Promise<unknown>;
   /** Called when an app request brought new credentials (U-13). */
   readonly onCredentials: () => void;
 }
@@ -41,6 +48,8 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
   const upstream = (ctx.deps.config.upstream || (ctx.deps.config.origin ?? '')).replace(/\/+$/, '');
   const bodyLimit = ctx.deps.config.bodyLimit ?? DEFAULT_BODY_LIMIT;
 
+  const writeMode = ctx.deps.config.writes ?? 'online-first';
+  const writeTimeoutMs = ctx.deps.config.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
   const cache = createReadCache();
   const local = (response: TableResponse): TableResponse => ({ ...response, headers: { ...response.headers, ...LOCAL } });
 
@@ -60,10 +69,26 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
       const forwarded = await maybeForward(http, request);
       if (forwarded !== null) return forwarded;
       const rows = await ctx.index.rows(table.name);
+      // T-07: only a completely pulled table has a freshness to keep (before that, F-04's pull is under way).
+      if (ctx.runtime.completeTables.has(table.name)) options.onLocalRead(table.name);
       if (request.kind === 'get') return local(answerRead(table, request, rows));
       return local(cache.answer(`${table.name}\u0000${request.dialect}\u0000${request.url}`, rows, () => answerRead(table, request, rows)));
     }
-    return local(await handleWrite(ctx, table, request));
+    const written = await handleWrite(ctx, table, request);
+    if (writeMode === 'local-first') return local(written.response);
+    return (await answerOnline(http, request, written)) ?? local(written.response);
+  }
+
+  /** §3.9: the server's own answer to an online write, or null for the local one. */
+  async function answerOnline(http: HttpRequest, request: WriteRequest, written: LocalWrite): Promise<TableResponse | null> {
+    if (written.refused === 'state') {
+      if (inOfflineWindow(ctx)) return null;
+      const bodyId = request.kind === 'insert' ? request.body['id'] : undefined;
+      const id = request.kind !== 'insert' ? request.id : typeof bodyId === 'string' ? bodyId : null;
+      return forwardWrite(ctx, http, request, id);
+    }
+    if (written.op === null) return null;
+    return writeThrough(ctx, http, request, { ...written, op: written.op }, { push: options.push, timeoutMs: writeTimeoutMs });
   }
 
   /** F-04: before the first complete pull, with no ops and equal dialects, the server answers. */

@@ -6,6 +6,7 @@ import type { TableRequest, TableResponse } from '../core/dialect/types.js';
 import { identityOf } from '../core/identity.js';
 import { uuidV4 } from '../core/ids.js';
 import { isSystemProperty, type FieldValue, type Item } from '../core/item.js';
+import type { Op } from '../core/op.js';
 import { passes } from '../core/known-versions.js';
 import { adoptMissingRow } from './adopt-missing-row.js';
 import type { EngineContext } from './engine-context.js';
@@ -15,30 +16,49 @@ import type { TableConfig } from './table-config.js';
 /** The façade's write requests. */
 export type WriteRequest = Extract<TableRequest, { readonly kind: 'insert' | 'update' | 'delete' | 'undelete' }>;
 
+/** A write answered locally: the answer, the op it journaled, and why it was refused. */
+export interface LocalWrite {
+  readonly response: TableResponse;
+  /** The op this write appended or collapsed into, as committed; null when none (refused, dropped by W-06, an undelete). */
+  readonly op: Op | null;
+  /**
+   * `state`: refused for what the local copy holds (404 absent, 409 exists or body version, 412 stale), which a
+   * stale local copy may get wrong; `other`: malformed input or a full quota; null: accepted.
+   */
+  readonly refused: 'state' | 'other' | null;
+  /** v2: the PATCH body `version` sent without `If-Match`, the expected version (F-12); null otherwise. */
+  readonly expectedVersion: string | null;
+}
+
+type Written = Omit<LocalWrite, 'expectedVersion'>;
+
+const refusedFor = (refused: 'state' | 'other', response: TableResponse): LocalWrite => ({ response, op: null, refused, expectedVersion: null });
+
 /**
  * Answers a write locally (PROTOCOL.md §3.8; F-08…F-14, W-01…W-14): validated as the server would,
  * preconditions against the row's known versions, collapsed into the op-log, and answered only
  * after one commit holding row, op and (W-14) conflict change; a quota failure is 507.
  */
-export async function handleWrite(ctx: EngineContext, table: TableConfig, request: WriteRequest): Promise<TableResponse> {
+export async function handleWrite(ctx: EngineContext, table: TableConfig, request: WriteRequest): Promise<LocalWrite> {
   let body: { readonly id: string | null; readonly fields: Readonly<Record<string, FieldValue>>; readonly expectedVersion: string | null } | null = null;
   if (request.kind === 'insert' || request.kind === 'update') {
     const checked = validateWriteBody(request, { reserved: table.settings.strict ? 'reject' : 'drop' });
-    if (!checked.ok) return formatError(checked.error);
+    if (!checked.ok) return refusedFor('other', formatError(checked.error));
     body = checked.value;
   }
   const id = request.kind === 'insert' ? (body?.id ?? uuidV4(ctx.deps.entropy.randomBytes())) : request.id;
   if (request.kind !== 'insert') await adoptMissingRow(ctx, table.name, id);
-  const response = await ctx.exclusive.run(async () => {
+  const outcome = await ctx.exclusive.run(async () => {
     const rows = await ctx.index.rows(table.name);
     const row = rows.get(id) ?? null;
     return writeRow(ctx, request, row, id, body?.fields ?? {}, body?.expectedVersion ?? null);
   });
+  const written: LocalWrite = { ...outcome, expectedVersion: body?.expectedVersion ?? null };
   // U-20: the push is scheduled without holding up the answer.
-  if (response.status < 300 && request.kind !== 'undelete') {
+  if (written.response.status < 300 && request.kind !== 'undelete') {
     ctx.deps.scheduler.schedule().catch((error: unknown) => ctx.deps.log.error('scheduling a push failed', { error: String(error) }));
   }
-  return response;
+  return written;
 }
 
 async function writeRow(
@@ -48,16 +68,16 @@ async function writeRow(
   id: string,
   fields: Readonly<Record<string, FieldValue>>,
   expectedVersion: string | null,
-): Promise<TableResponse> {
+): Promise<Written> {
   if (request.kind !== 'insert') {
-    if (row === null) return errorResponse('item_not_found', { id });
+    if (row === null) return refusedFor('state', errorResponse('item_not_found', { id }));
     // F-10, F-11: If-Match against the versions the app may legitimately hold.
-    if (!passes(request.ifMatch, row.knownVersions)) return formatConflict(412, row.item);
+    if (!passes(request.ifMatch, row.knownVersions)) return refusedFor('state', formatConflict(412, row.item));
     // F-12: a v2 PATCH body version without If-Match is the expected version (409 on mismatch).
-    if (expectedVersion !== null && !row.knownVersions.includes(expectedVersion)) return formatConflict(409, row.item);
-    if (request.kind === 'undelete') return formatItem(row.item, 201); // local rows are never tombstones
+    if (expectedVersion !== null && !row.knownVersions.includes(expectedVersion)) return refusedFor('state', formatConflict(409, row.item));
+    if (request.kind === 'undelete') return { response: formatItem(row.item, 201), op: null, refused: null } as Written; // local rows are never tombstones
   } else if (row !== null) {
-    return formatConflict(409, row.item); // F-08
+    return refusedFor('state', formatConflict(409, row.item)); // F-08
   }
   const action = actionOf(request, row, id, fields);
   const op = await ctx.deps.store.getOp(request.table, id);
@@ -70,19 +90,27 @@ async function writeRow(
     row: row?.item ?? null,
   });
   if (outcome.kind === 'reject') {
-    return outcome.status === 409 && row !== null ? formatConflict(409, row.item) : errorResponse(outcome.code, { id });
+    return refusedFor('state', outcome.status === 409 && row !== null ? formatConflict(409, row.item) : errorResponse(outcome.code, { id }));
   }
   const changes = await changesOf(ctx, request.table, id, row, outcome, op?.seq ?? null);
   const result = await ctx.commit(changes);
-  if (!result.ok) return errorResponse('storage_full'); // W-02, F-14
+  if (!result.ok) return refusedFor('other', errorResponse('storage_full')); // W-02, F-14
+  const journaled = journaledOp(outcome, result.appendedSeqs[0]);
   switch (request.kind) {
     case 'insert':
-      return formatCreated(rowOf(action), request.url);
+      return { response: formatCreated(rowOf(action), request.url), op: journaled, refused: null };
     case 'update':
-      return formatItem(rowOf(action));
+      return { response: formatItem(rowOf(action)), op: journaled, refused: null };
     default:
-      return formatDeleted(request.dialect, row?.item ?? { id });
+      return { response: formatDeleted(request.dialect, row?.item ?? { id }), op: journaled, refused: null };
   }
+}
+
+/** The op as the commit stored it. */
+function journaledOp(outcome: Exclude<CollapseOutcome, { readonly kind: 'reject' }>, appendedSeq: number | undefined): Op | null {
+  if (outcome.kind === 'replace') return outcome.op;
+  if (outcome.kind === 'append' && appendedSeq !== undefined) return { ...outcome.op, seq: appendedSeq };
+  return null;
 }
 
 /** The row after the write: PATCH merges, PUT replaces, system properties stay the server's (F-07, F-09). */

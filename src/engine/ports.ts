@@ -119,8 +119,11 @@ export interface PushScheduler {
   schedule(): Promise<void>;
 }
 
+/** Time as a port: the engine reads the clock and asks the shell for timers; it never sets one itself. */
 export interface Clock {
   now(): number;
+  /** Runs `task` once, `ms` from now; returns a function that cancels it. */
+  after(ms: number, task: () => void): () => void;
 }
 
 /** Randomness as a port: ids and back-off jitter. */

@@ -11,6 +11,9 @@ import type { PullOptions, PullResult, PushResult } from './engine-types.js';
 import { listRows } from './list-rows.js';
 import { sendUpstream } from './send-upstream.js';
 import type { Change, SyncStateRecord } from './ports.js';
+
+/** The queryId of an unfiltered pull (L-12). */
+export const ALL_ROWS = '*';
 import { rowChange } from './settle.js';
 
 /** A validated pull: its table, filter text and queryId (L-12, L-15). */
@@ -43,12 +46,19 @@ function rowOf(value: unknown): Item | null {
   return typeof out['id'] === 'string' ? out : null;
 }
 
+/** What one pull run did, and whether it reached its end (a complete pull) or stopped on a failure. */
+export interface PullRun {
+  readonly result: PullResult;
+  readonly finished: boolean;
+}
+
 /**
- * One pull (PROTOCOL.md §3.6), to be run under the sync lock: pages from the stored cursor, each
- * applied with the new cursor record in one commit (L-04, L-05, L-06), a progress event per page
- * (L-16); `complete` is recorded when the run reaches its end (F-04, F-05).
+ * One pull (PROTOCOL.md §3.6): pages from the stored cursor, each fetched and applied with the new cursor record
+ * in one commit (L-04, L-05, L-06) under the sync lock, which it yields between pages so that a write waits for
+ * one page at most (§3.9); a progress event per page (L-16); `complete` is recorded when the run reaches its end
+ * (F-04, F-05). The caller keeps pulls of one table from overlapping.
  */
-export async function pullLocked(ctx: EngineContext, plan: PullPlan, push: PushResult | null): Promise<PullResult> {
+export async function runPull(ctx: EngineContext, plan: PullPlan, push: PushResult | null, onStart?: () => Promise<void>): Promise<PullRun> {
   const { table, filter, queryId } = plan;
   const dialect = ctx.upstreamDialect(table);
   const settings = ctx.tables.get(table)?.settings;
@@ -56,50 +66,66 @@ export async function pullLocked(ctx: EngineContext, plan: PullPlan, push: PushR
   const stored = await ctx.deps.store.getSyncState(table, queryId);
   let cursor: PullCursor = startPull(stored, { pageSize, ...(ctx.deps.config.overlapMs === undefined ? {} : { overlapMs: ctx.deps.config.overlapMs }) });
   let complete = stored?.complete ?? false;
-  ctx.runtime.pulling = true;
+  let changed = 0;
+  let finished = false;
+  ctx.runtime.pulls++;
   try {
+    await onStart?.();
     for (;;) {
       const step = nextRequest(cursor);
-      if (step.kind === 'done') break;
-      const response = await sendUpstream(ctx, buildPullRequest(step, { table, dialect, filter }));
-      if (response.kind === 'network-error' || response.status < 200 || response.status >= 300) {
-        // The pull ends where it is; the cursor already persisted resumes it next time (L-11).
-        ctx.deps.log.info('pull stopped', { table, queryId, status: response.kind === 'response' ? response.status : null });
+      if (step.kind === 'done') {
+        finished = true;
         break;
       }
-      const values = listRows(response.body);
-      if (values === null) {
-        ctx.deps.log.error('pull answer is not a list', { table, queryId, status: response.status });
-        break;
-      }
-      const rows = values.map(rowOf).filter((r): r is Item => r !== null);
-      const hasMore = response.headers['link'] !== undefined || (typeof response.body === 'object' && response.body !== null && 'nextLink' in response.body);
-      const applied = applyPage(cursor, { rows, hasMore });
-      const finished = applied.outcome.kind === 'done';
-      const record: SyncStateRecord = {
-        table,
-        queryId,
-        watermark: applied.record.watermark,
-        drain: applied.record.drain,
-        lastPullAt: ctx.deps.clock.now(),
-        complete: complete || finished,
-      };
-      await ctx.exclusive.run(async () => {
-        const changes = [...(await pageChanges(ctx, table, rows)), { kind: 'put-sync-state', state: record } as const];
-        // Relaxed: rows and cursor commit together (L-06), so a page lost to power loss is simply pulled again (L-11).
-        const result = await ctx.commit(changes, { durability: 'relaxed' });
-        if (!result.ok) throw new SyncError('storage_full');
+      const page = await ctx.deps.lock.run(async (): Promise<'stop' | 'next' | 'done'> => {
+        const response = await sendUpstream(ctx, buildPullRequest(step, { table, dialect, filter }));
+        if (response.kind === 'network-error' || response.status < 200 || response.status >= 300) {
+          // The pull ends where it is; the cursor already persisted resumes it next time (L-11).
+          ctx.deps.log.info('pull stopped', { table, queryId, status: response.kind === 'response' ? response.status : null });
+          return 'stop';
+        }
+        const values = listRows(response.body);
+        if (values === null) {
+          ctx.deps.log.error('pull answer is not a list', { table, queryId, status: response.status });
+          return 'stop';
+        }
+        const rows = values.map(rowOf).filter((r): r is Item => r !== null);
+        const hasMore = response.headers['link'] !== undefined || (typeof response.body === 'object' && response.body !== null && 'nextLink' in response.body);
+        const applied = applyPage(cursor, { rows, hasMore });
+        const ends = applied.outcome.kind === 'done';
+        const record: SyncStateRecord = {
+          table,
+          queryId,
+          watermark: applied.record.watermark,
+          drain: applied.record.drain,
+          lastPullAt: ctx.deps.clock.now(),
+          complete: complete || ends,
+        };
+        await ctx.exclusive.run(async () => {
+          const rowChanges = await pageChanges(ctx, table, rows);
+          // Relaxed: rows and cursor commit together (L-06), so a page lost to power loss is simply pulled again (L-11).
+          const result = await ctx.commit([...rowChanges, { kind: 'put-sync-state', state: record }], { durability: 'relaxed' });
+          if (!result.ok) throw new SyncError('storage_full');
+          changed += rowChanges.filter((c) => c.kind === 'put-row' || c.kind === 'delete-row').length;
+        });
+        complete = record.complete;
+        if (complete) ctx.runtime.completeTables.add(table);
+        cursor = applied.cursor;
+        ctx.events.emit({ kind: 'progress', table, queryId, pages: cursor.pages, rows: cursor.rows }); // L-16
+        if (applied.outcome.kind === 'failed') throw applied.outcome.error; // L-13
+        return ends ? 'done' : 'next';
       });
-      complete = record.complete;
-      if (complete) ctx.runtime.completeTables.add(table);
-      cursor = applied.cursor;
-      ctx.events.emit({ kind: 'progress', table, queryId, pages: cursor.pages, rows: cursor.rows }); // L-16
-      if (applied.outcome.kind === 'failed') throw applied.outcome.error; // L-13
-      if (finished) break;
+      if (page === 'stop') break;
+      if (page === 'done') {
+        finished = true;
+        break;
+      }
     }
-    return { table, queryId, pages: cursor.pages, rows: cursor.rows, push };
+    // Freshness (T-07) is the table's: only the unfiltered query brings every row.
+    if (finished && queryId === ALL_ROWS) ctx.runtime.lastCompletePulls.set(table, ctx.deps.clock.now());
+    return { result: { table, queryId, pages: cursor.pages, rows: cursor.rows, changed, push }, finished };
   } finally {
-    ctx.runtime.pulling = false;
+    ctx.runtime.pulls--;
     ctx.runtime.lastPullAt = ctx.deps.clock.now();
   }
 }

@@ -2,9 +2,9 @@ import { nextAttemptAt } from '../core/backoff.js';
 import { SyncError } from '../core/errors.js';
 import { conflictContextOf, conflictRound, planResolution, resolveConflict } from '../core/conflict.js';
 import { parsePrecondition } from '../core/dialect/precondition.js';
-import { planLookup, planOpRequest, planUndelete } from '../core/dialect/outbound.js';
+import { planLookup, planOpRequest, planUndelete, withAppPreconditions } from '../core/dialect/outbound.js';
 import { identityOf, mayPush } from '../core/identity.js';
-import type { Item } from '../core/item.js';
+import { isTombstone, type Item } from '../core/item.js';
 import type { Op } from '../core/op.js';
 import { asServerRow, classifyLookupResponse, classifyPushResponse, rememberSent, type PushOutcome } from '../core/push-outcome.js';
 import type { EngineContext } from './engine-context.js';
@@ -13,30 +13,39 @@ import { holdConflict } from './hold-conflict.js';
 import { pushAnswerOf, sendUpstream } from './send-upstream.js';
 import type { Change, CommitOptions, RemoteResponse } from './ports.js';
 import { pendingOperationOf } from './views.js';
+import type { AppWrite, ClaimedWrite } from './write-waiters.js';
 import { planChanges, settleDone, settleRebase } from './settle.js';
 
-/** What happened to one op in this push. */
+/** What happened to one op in this push; `answered`: its app got the server's answer (write-through, §3.9). */
 type OpResult =
-  | { readonly kind: 'completed' }
+  | { readonly kind: 'completed'; readonly answered?: true }
   | { readonly kind: 'failed' }
   | { readonly kind: 'held' }
   | { readonly kind: 'skipped' }
   | { readonly kind: 'stopped'; readonly reason: PushStopReason };
 
+/** What one push did, and how many of its completed ops were replays (not a waiting app's own write, §3.9). */
+export interface PushRun {
+  readonly result: PushResult;
+  readonly replayed: number;
+}
+
 /**
  * One push (PROTOCOL.md §3.4), to be run under the sync lock: ops one at a time by ascending seq
  * (U-02), each marked inflight before it is sent (U-03), classified by core, settled in one commit
- * (U-08, U-09); a stop ends the push (U-13, U-14), a rejection fails only its op (U-16).
+ * (U-08, U-09); a stop ends the push (U-13, U-14), a rejection fails only its op (U-16). An op whose
+ * app still waits on it (write-through, §3.9) goes with the app's preconditions and is settled by
+ * the write-through rules.
  */
-export async function pushLocked(ctx: EngineContext, explicit: boolean): Promise<PushResult> {
+export async function pushLocked(ctx: EngineContext, explicit: boolean): Promise<PushRun> {
   const { runtime } = ctx;
-  let completed = 0, failed = 0, held = 0;
+  let completed = 0, failed = 0, held = 0, answered = 0;
   let stopped: PushStopReason | null = null;
   runtime.pushing = true;
   try {
     // U-13: after a needs-auth stop nothing goes until new credentials arrive.
     if (runtime.authBlockedAt !== null) {
-      if (ctx.credentials.generation === runtime.authBlockedAt) return { completed, failed, held, stopped: 'needs-auth' };
+      if (ctx.credentials.generation === runtime.authBlockedAt) return { result: { completed, failed, held, stopped: 'needs-auth' }, replayed: 0 };
       runtime.authBlockedAt = null;
     }
     let lastSeq = 0;
@@ -46,7 +55,10 @@ export async function pushLocked(ctx: EngineContext, explicit: boolean): Promise
       for (const listed of batch) {
         lastSeq = listed.seq;
         const result = await pushOne(ctx, listed, explicit);
-        if (result.kind === 'completed') completed++;
+        if (result.kind === 'completed') {
+          completed++;
+          if (result.answered === true) answered++;
+        }
         else if (result.kind === 'failed') failed++;
         else if (result.kind === 'held') held++;
         else if (result.kind === 'stopped') {
@@ -57,7 +69,7 @@ export async function pushLocked(ctx: EngineContext, explicit: boolean): Promise
       if (stopped !== null) break;
     }
     if (stopped === null) runtime.stoppedPushes = 0;
-    return { completed, failed, held, stopped };
+    return { result: { completed, failed, held, stopped }, replayed: completed - answered };
   } finally {
     runtime.pushing = false;
     runtime.lastPushAt = ctx.deps.clock.now();
@@ -98,7 +110,7 @@ async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean): Promi
   if (!explicit && listed.nextAttemptAt !== null && listed.nextAttemptAt > now) return { kind: 'stopped', reason: 'backoff' };
 
   let rounds = 0;
-  let op: Op | null = listed;
+  let op: Op = listed;
   for (;;) {
     // U-03: persisted inflight and attempted before the request leaves, the snapshot among the unconfirmed (U-11).
     // Strict: an insert whose mark is lost reads as never attempted, and a later delete would drop it (W-06), leaving a server orphan.
@@ -108,8 +120,10 @@ async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean): Promi
       return Promise.resolve({ changes: [{ kind: 'put-op', op: marked }], value: marked as Op | null });
     });
     if (sent === null) return { kind: 'skipped' };
-    const outcome = await sendOp(ctx, sent);
-    const result = await applyOutcome(ctx, sent, outcome, rounds);
+    const outcome = await sendOp(ctx, sent, ctx.waiters.sending(sent.seq, sent.editCounter));
+    // An echo of an earlier attempt is resent at once (U-11): its app, if any, waits for that answer.
+    const claimed: ClaimedWrite | null = outcome.outcome.kind === 'adopt-rebase' ? null : ctx.waiters.claim(sent.seq);
+    const result: Applied = claimed === null ? await applyOutcome(ctx, sent, outcome, rounds) : await answerWaiting(ctx, sent, outcome, rounds, claimed);
     if (result.kind !== 'resend') return result;
     rounds++;
     op = result.op;
@@ -117,7 +131,7 @@ async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean): Promi
 }
 
 /** Sends an op (a K-05 undelete first when flagged), looks the row up when the body is not one (U-12), and classifies. */
-async function sendOp(ctx: EngineContext, op: Op): Promise<{ readonly outcome: PushOutcome; readonly response: RemoteResponse }> {
+async function sendOp(ctx: EngineContext, op: Op, app: AppWrite | null): Promise<{ readonly outcome: PushOutcome; readonly response: RemoteResponse }> {
   const dialect = ctx.upstreamDialect(op.table);
   const now = (): number => ctx.deps.clock.now();
   let sending = op;
@@ -132,7 +146,8 @@ async function sendOp(ctx: EngineContext, op: Op): Promise<{ readonly outcome: P
     const { undelete: _undelete, unconfirmed: _unconfirmed, ...rest } = op;
     sending = { ...rest, baseVersion: typeof live?.['version'] === 'string' ? live['version'] : null, baseRow: live ?? op.baseRow };
   }
-  const response = await sendUpstream(ctx, planOpRequest(sending, { dialect }));
+  const planned = planOpRequest(sending, { dialect });
+  const response = await sendUpstream(ctx, app === null ? planned : (app.request ?? withAppPreconditions(planned, app.preconditions)));
   let outcome = classifyPushResponse(sending, pushAnswerOf(response), now());
   if (outcome.kind === 'done' && outcome.serverRow === null && op.kind !== 'delete') outcome = { kind: 'done', serverRow: etagFallback(op, response) };
   if (outcome.kind === 'needs-lookup') {
@@ -218,6 +233,42 @@ async function applyOutcome(
     case 'conflict':
       return applyConflict(ctx, sent, outcome, rounds);
   }
+}
+
+/**
+ * Write-through (§3.9): the op's app still waits. It gets the server's answer as it came unless there was none to
+ * give (network error, 408, 429, 5xx: the local answer, the op replays later). A "done" settles as in a replay; a
+ * refusal (409, 412, any other 4xx, 401 and 403 included) removes the op as `discard` does, the local row becoming
+ * the server's, with no policy, record or dead op: the app that asked handles its answer. A local edit made while
+ * the request was in flight keeps the replay rules, so that edit is never lost.
+ */
+async function answerWaiting(
+  ctx: EngineContext,
+  sent: Op,
+  answer: { readonly outcome: PushOutcome; readonly response: RemoteResponse },
+  rounds: number,
+  claimed: ClaimedWrite,
+): Promise<Applied> {
+  const { outcome, response } = answer;
+  if (response.kind !== 'response' || outcome.kind === 'retry') {
+    claimed.answer({ kind: 'local' });
+    return applyOutcome(ctx, sent, answer, rounds);
+  }
+  let result: Applied;
+  if (outcome.kind === 'conflict' || outcome.kind === 'rejected' || outcome.kind === 'needs-auth') {
+    const removed = await withCurrent(ctx, sent, async (c) => {
+      if (c.editCounter !== sent.editCounter) return { changes: [], value: false };
+      const row = outcome.kind === 'conflict' ? outcome.serverRow : (c.serverRow ?? c.baseRow);
+      const live = row === null || isTombstone(row) ? null : row;
+      return { changes: await planChanges(ctx, { ...c, lastStatus: response.status }, { kind: 'discard', row: live }), value: true };
+    });
+    result = removed === false ? await applyOutcome(ctx, sent, answer, rounds) : { kind: 'skipped' };
+  } else {
+    result = await applyOutcome(ctx, sent, answer, rounds);
+    if (result.kind === 'completed') result = { kind: 'completed', answered: true };
+  }
+  claimed.answer({ kind: 'upstream', response });
+  return result;
 }
 
 /** K-01…K-13: the table's policy decides; after 5 rounds in one push the op is held (K-11). */

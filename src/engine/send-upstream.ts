@@ -10,6 +10,8 @@ export async function sendUpstream(ctx: EngineContext, request: OutboundRequest)
   Object.assign(headers, ctx.credentials.outbound());
   const response = await ctx.deps.remote.send({ ...request, headers });
   ctx.runtime.online = response.kind === 'response';
+  // §3.9: after a network failure, writes answer locally until an answer comes (or `online`, or 30 s).
+  ctx.runtime.offlineAt = response.kind === 'response' ? null : ctx.deps.clock.now();
   return response;
 }
 

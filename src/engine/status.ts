@@ -11,7 +11,7 @@ export async function readStatus(ctx: EngineContext): Promise<SyncStatus> {
     held: counts.held,
     online: runtime.online,
     pushing: runtime.pushing,
-    pulling: runtime.pulling,
+    pulling: runtime.pulls > 0,
     blockedReason: counts.blockedReason,
     lastPushAt: runtime.lastPushAt,
     lastPullAt: runtime.lastPullAt,

@@ -1,11 +1,21 @@
 import type { Dialect } from '../core/dialect/types.js';
 import { DIALECTS_META_KEY, type EngineContext } from './engine-context.js';
 
-/** True once any pull of the table reached its end (F-04, F-05); read from the store once per wake. */
+/**
+ * True once any pull of the table reached its end (F-04, F-05); read from the store once per wake, which also
+ * tells when its last complete pull ended (T-07: a cursor at rest was last written by the page that ended a run).
+ */
 export async function isTableComplete(ctx: EngineContext, table: string): Promise<boolean> {
   if (ctx.runtime.completeTables.has(table)) return true;
   const states = await ctx.deps.store.listSyncStates(table);
-  if (states.some((s) => s.complete)) ctx.runtime.completeTables.add(table);
+  const complete = states.filter((s) => s.complete);
+  if (complete.length > 0) {
+    ctx.runtime.completeTables.add(table);
+    if (!ctx.runtime.lastCompletePulls.has(table)) {
+      const ended = complete.filter((s) => s.drain === null && s.queryId === '*').map((s) => s.lastPullAt ?? 0);
+      ctx.runtime.lastCompletePulls.set(table, Math.max(0, ...ended));
+    }
+  }
   return ctx.runtime.completeTables.has(table);
 }
 

@@ -230,16 +230,37 @@ export function createMemoryScheduler(): PushScheduler & { readonly calls: numbe
   };
 }
 
-/** A Clock that moves only when told (fake time, never sleeps). */
-export function createManualClock(start = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void; set(ms: number): void } {
+/** A Clock that moves only when told (fake time, never sleeps); `advance` and `set` run the timers that fall due. */
+export function createManualClock(start = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void; set(ms: number): void; readonly timers: number } {
   let now = start;
+  let nextId = 0;
+  const timers = new Map<number, { readonly at: number; readonly task: () => void }>();
+  const runDue = (): void => {
+    for (;;) {
+      const due = [...timers.entries()].filter(([, t]) => t.at <= now).sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
+      if (due === undefined) return;
+      timers.delete(due[0]);
+      due[1].task();
+    }
+  };
   return {
     now: () => now,
+    after(ms, task) {
+      const id = nextId++;
+      timers.set(id, { at: now + Math.max(0, ms), task });
+      return () => void timers.delete(id);
+    },
     advance(ms) {
       now += ms;
+      runDue();
     },
     set(ms) {
       now = ms;
+      runDue();
+    },
+    /** Timers set and not yet run or cancelled. */
+    get timers() {
+      return timers.size;
     },
   };
 }

@@ -114,3 +114,25 @@ export function planLookup(table: string, id: string, dialect: Dialect, prefix =
     body: null,
   };
 }
+
+/** The preconditions an app put on a write itself (PROTOCOL.md §3.9). */
+export interface AppPreconditions {
+  /** `If-Match` exactly as the app sent it; null when it sent none. */
+  readonly ifMatch: string | null;
+  /** v2: a PATCH body `version` sent without `If-Match`; null when none. */
+  readonly bodyVersion: string | null;
+}
+
+/**
+ * An op's request carrying the app's own preconditions instead of the op's `baseVersion` (write-through, §3.9):
+ * its `If-Match` as sent, or none when it sent none, and a v2 body `version`, so the server judges the app's
+ * request as it would without the worker (412 with the current row, or 409 for a stale body version).
+ */
+export function withAppPreconditions(request: OutboundRequest, preconditions: AppPreconditions): OutboundRequest {
+  const { 'if-match': _ifMatch, ...headers } = request.headers;
+  const body =
+    preconditions.bodyVersion !== null && request.body !== null
+      ? JSON.stringify({ ...(JSON.parse(request.body) as Record<string, unknown>), version: preconditions.bodyVersion })
+      : request.body;
+  return { ...request, headers: preconditions.ifMatch === null ? headers : { ...headers, 'if-match': preconditions.ifMatch }, body };
+}

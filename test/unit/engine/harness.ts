@@ -1,6 +1,6 @@
 /** Builds an engine over the memory ports and a fake upstream, for the engine's unit tests. */
 import { createEngine } from '../../../src/engine/create-engine.js';
-import type { Engine, EngineTableConfig, SyncEvent } from '../../../src/engine/engine-types.js';
+import type { Engine, EngineConfig, EngineTableConfig, SyncEvent } from '../../../src/engine/engine-types.js';
 import type { TableResponse } from '../../../src/core/dialect/types.js';
 import { createFakeUpstream, type FakeTable } from '../../support/fake-upstream.js';
 import {
@@ -19,6 +19,14 @@ export interface HarnessOptions {
   readonly tables?: readonly EngineTableConfig[];
   readonly upstreamTables?: readonly FakeTable[];
   readonly overlapMs?: number;
+  /**
+   * Default `local-first`: most engine tests prove the local answers (F, W) and the replay (U, K) that every
+   * offline write gets, so writes are answered locally and pushed when the test says; the write-through tests
+   * (T-01…T-06) ask for `online-first`, the product's default.
+   */
+  readonly writes?: EngineConfig['writes'];
+  readonly writeTimeoutMs?: number;
+  readonly maxStaleMs?: number;
 }
 
 /** A request as the app sends it; `body` is JSON-encoded unless a string. */
@@ -46,7 +54,14 @@ export function createHarness(options: HarnessOptions = {}) {
   const make = (): Engine => {
     const engine = createEngine({
       store, meta, remote: server.remote, lock, scheduler, clock, entropy, log,
-      config: { upstream: UPSTREAM, tables, ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }) },
+      config: {
+        upstream: UPSTREAM,
+        tables,
+        writes: options.writes ?? 'local-first',
+        ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
+        ...(options.writeTimeoutMs === undefined ? {} : { writeTimeoutMs: options.writeTimeoutMs }),
+        ...(options.maxStaleMs === undefined ? {} : { maxStaleMs: options.maxStaleMs }),
+      },
     });
     engine.subscribe((e) => events.push(e));
     return engine;

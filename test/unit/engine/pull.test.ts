@@ -246,7 +246,7 @@ describe('pull', () => {
     // page 2 re-reads the last row of page 1 (ge, L-07) and is short: the run ends
     expect(progress.map((e) => (e.kind === 'progress' ? [e.pages, e.rows] : null))).toEqual([[1, 5], [2, 9]]);
     expect(progress[0]).toMatchObject({ table: 'todo', queryId: '*' });
-    expect(result).toEqual({ table: 'todo', queryId: '*', pages: 2, rows: 9, push: null });
+    expect(result).toEqual({ table: 'todo', queryId: '*', pages: 2, rows: 9, changed: 8, push: null });
     expect(h.events.at(-2)).toEqual({ kind: 'pulled', result });
   });
 });

@@ -13,7 +13,7 @@ function fakeEngine(overrides: Partial<Engine> = {}): Engine & { emit(event: Syn
     intercepts: () => false,
     handle: async () => ({ status: 200, headers: {}, body: null }),
     push: vi.fn(async () => push),
-    pull: async () => ({ table: 't', queryId: '*', pages: 0, rows: 0, push: null }),
+    pull: async () => ({ table: 't', queryId: '*', pages: 0, rows: 0, changed: 0, push: null }),
     sync: async () => ({ push, pulls: [] }),
     purge: async () => ({ rows: 0, ops: 0 }),
     pendingOperations: async () => [],
@@ -25,6 +25,8 @@ function fakeEngine(overrides: Partial<Engine> = {}): Engine & { emit(event: Syn
       throw new TypeError('boom');
     },
     setAuth: () => undefined,
+    online: () => undefined,
+    refresh: vi.fn(async () => undefined),
     subscribe: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
     emit: (event) => listeners.forEach((l) => l(event)),
     ...overrides,
@@ -70,4 +72,13 @@ test('engine events reach every subscribed listener; a listener on a dead port i
   bridge.dispose();
   engine.emit({ kind: 'pushed', result: { completed: 0, failed: 0, held: 0, stopped: null } });
   expect(seen).toEqual(['pushed']);
+});
+
+test('T-09: refresh(tables?) reaches the engine, all tables when none are named', async () => {
+  const engine = fakeEngine();
+  const bridge = createBridge({ engine, bootId: 'b1', log });
+  await bridge.refresh(['todoitem']);
+  await bridge.refresh();
+  expect(engine.refresh).toHaveBeenNthCalledWith(1, ['todoitem']);
+  expect(engine.refresh).toHaveBeenNthCalledWith(2, undefined);
 });

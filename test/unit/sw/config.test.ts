@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { CONFIG_KEY, loadConfig, parseConfigQuery } from '../../../sw/config.js';
+import { CONFIG_KEY, loadConfig, parseConfigQuery, parseFreshnessQuery } from '../../../sw/config.js';
 import type { MetaStore } from '../../../src/engine/ports.js';
 
 const memoryMeta = (initial: Record<string, unknown> = {}): MetaStore & { data: Map<string, unknown> } => {
@@ -36,4 +36,22 @@ test('the query wins over the stored record; a missing record gives no tables on
   const meta = memoryMeta({ [CONFIG_KEY]: { upstream: 'http://old.example', tables: [{ name: 'old' }] } });
   expect((await loadConfig(meta, '?tables=new')).engine).toEqual({ upstream: 'http://old.example', tables: [{ name: 'new' }] });
   expect((await loadConfig(memoryMeta({ [CONFIG_KEY]: 'garbage' }), '')).engine).toEqual({ upstream: '', tables: [] });
+});
+
+test('T-06 T-07 T-09: writes, writeTimeoutMs, maxStaleMs and pullIntervalMs come from the query and are persisted', async () => {
+  expect(parseFreshnessQuery('?writes=local-first&writeTimeoutMs=250&maxStaleMs=0&pullIntervalMs=1500')).toEqual({
+    writes: 'local-first',
+    writeTimeoutMs: 250,
+    maxStaleMs: 0,
+    pullIntervalMs: 1500,
+  });
+  expect(parseFreshnessQuery('?writes=sometimes&writeTimeoutMs=-1&maxStaleMs=soon&pullIntervalMs=')).toEqual({});
+  const meta = memoryMeta();
+  const first = await loadConfig(meta, '?tables=t&writes=local-first&writeTimeoutMs=250&maxStaleMs=100&pullIntervalMs=1500');
+  expect(first.engine).toEqual({ upstream: '', tables: [{ name: 't' }], writes: 'local-first', writeTimeoutMs: 250, maxStaleMs: 100 });
+  expect(first.pullIntervalMs).toBe(1500);
+  const woken = await loadConfig(meta, '');
+  expect(woken).toEqual(first);
+  const changed = await loadConfig(meta, '?writes=online-first&pullIntervalMs=60000');
+  expect([changed.engine.writes, changed.engine.writeTimeoutMs, changed.pullIntervalMs]).toEqual(['online-first', 250, 60000]);
 });

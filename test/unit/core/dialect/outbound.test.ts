@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { planLookup, planOpRequest, planUndelete } from '../../../../src/core/dialect/outbound.js';
+import { planLookup, planOpRequest, planUndelete, withAppPreconditions } from '../../../../src/core/dialect/outbound.js';
 import type { Item } from '../../../../src/core/item.js';
 import type { Op } from '../../../../src/core/op.js';
 
@@ -85,5 +85,21 @@ describe('planLookup', () => {
   });
   test('U-12: a mount prefix', () => {
     expect(planLookup('t', 'a', 'v3', '/api').path.startsWith('/api/tables/t?')).toBe(true);
+  });
+});
+
+describe('withAppPreconditions', () => {
+  const request = { method: 'PATCH', path: '/tables/t/a', headers: { 'zumo-api-version': '2.0.0', 'content-type': 'application/json', 'if-match': '"base"' }, body: '{"id":"a","text":"x"}' } as const;
+
+  test('T-02: the app\'s If-Match replaces the op\'s; none when the app sent none', () => {
+    expect(withAppPreconditions(request, { ifMatch: '"old", W/"x"', bodyVersion: null }).headers).toEqual({ ...request.headers, 'if-match': '"old", W/"x"' });
+    expect(withAppPreconditions(request, { ifMatch: null, bodyVersion: null })).toEqual({ ...request, headers: { 'zumo-api-version': '2.0.0', 'content-type': 'application/json' } });
+  });
+
+  test('T-02: a v2 body version rides in the body, as the app sent it', () => {
+    const sent = withAppPreconditions(request, { ifMatch: null, bodyVersion: 'v7' });
+    expect([sent.headers['if-match'], JSON.parse(sent.body ?? '')]).toEqual([undefined, { id: 'a', text: 'x', version: 'v7' }]);
+    const del = { ...request, method: 'DELETE' as const, body: null };
+    expect(withAppPreconditions(del, { ifMatch: null, bodyVersion: 'v7' }).body).toBeNull();
   });
 });

@@ -1,0 +1,59 @@
+import { splitUrl } from '../core/dialect/split-url.js';
+import type { HttpRequest, TableResponse } from '../core/dialect/types.js';
+import { isTombstone, type Item } from '../core/item.js';
+import { adoptServerVersion } from '../core/known-versions.js';
+import { asServerRow } from '../core/push-outcome.js';
+import { shouldApply } from '../core/watermark.js';
+import type { EngineContext } from './engine-context.js';
+import type { WriteRequest } from './local-write.js';
+import { sendUpstream } from './send-upstream.js';
+import { rowChange } from './settle.js';
+import { upstreamAnswer } from './write-through.js';
+
+/** The app's headers a forwarded write keeps (credentials are stamped by `sendUpstream`, U-18). */
+const FORWARDED_HEADERS = ['zumo-api-version', 'content-type', 'if-match', 'accept'];
+
+const METHODS = ['POST', 'PATCH', 'PUT', 'DELETE'] as const;
+
+/**
+ * §3.9: online, a write the local copy refused for its state (404 absent, 409 exists or stale body version, 412
+ * stale If-Match) may have been judged on a stale copy (a row seen in a forwarded F-04 read, another device's change
+ * not pulled yet). So it goes to the server exactly as the app made it, nothing journaled, and the app gets the
+ * server's answer; a row that answer carries is adopted as a pull would (L-04, L-05), a 2xx delete or a 404/410
+ * removes the local row. Null (the local refusal stands) when the server cannot be reached or an op of the item waits.
+ */
+export async function forwardWrite(ctx: EngineContext, http: HttpRequest, request: WriteRequest, id: string | null): Promise<TableResponse | null> {
+  const method = METHODS.find((m) => m === http.method.toUpperCase());
+  if (method === undefined) return null;
+  if (id !== null && (await ctx.deps.store.getOp(request.table, id)) !== null) return null;
+  const { path, query } = splitUrl(http.url);
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED_HEADERS) {
+    const value = http.headers[name];
+    if (value !== undefined) headers[name] = value;
+  }
+  const response = await sendUpstream(ctx, { method, path: query === '' ? path : `${path}?${query}`, headers, body: http.body });
+  if (response.kind === 'network-error') return null;
+  const row = id === null ? null : asServerRow(id, response.body);
+  if (id !== null) {
+    const ok = response.status >= 200 && response.status < 300;
+    if (row !== null) await adopt(ctx, request.table, id, row);
+    else if ((ok && request.kind === 'delete') || response.status === 404 || response.status === 410) await adopt(ctx, request.table, id, null);
+  }
+  return upstreamAnswer(response);
+}
+
+/** Stores a server row (null: the server has none) as a pull would, unless an op of the item appeared meanwhile (L-04). */
+async function adopt(ctx: EngineContext, table: string, id: string, row: Item | null): Promise<void> {
+  await ctx.exclusive.run(async () => {
+    if ((await ctx.deps.store.getOp(table, id)) !== null) return;
+    const stored = (await ctx.index.rows(table)).get(id) ?? null;
+    if (row === null || isTombstone(row)) {
+      if (stored !== null) await ctx.commit([rowChange(table, id, null, [])]);
+      return;
+    }
+    if (!shouldApply(stored?.item ?? null, row)) return;
+    const version = typeof row['version'] === 'string' ? row['version'] : null;
+    await ctx.commit([rowChange(table, id, row, adoptServerVersion(stored?.knownVersions ?? [], version))]);
+  });
+}
