@@ -23,10 +23,15 @@ const stack = useStack();
 
 const BASE: Row = { id: 'k1', text: 'base', done: false, rank: 1 };
 
-/** The page read k1, then another client changed `server` fields; the page then writes `mine` with its ETag. */
+/**
+ * The page read k1, then another client changed `server` fields; the page then writes `mine` with its ETag.
+ * `local-first`: these are the replay's conflicts (an online write would get the server's 412 itself, T-02).
+ */
+const configured = (policy: string): string => `/configured.html?policy=${policy}&writes=local-first`;
+
 async function conflict(policy: string, mine: Row, server: Row): Promise<{ app: App; page: Page; stale: string; serverRow: Row }> {
   await stack.remote.insert(BASE);
-  const app = await openApp(stack.browser, stack.proxy, `/configured.html?policy=${policy}`);
+  const app = await openApp(stack.browser, stack.proxy, configured(policy));
   const api = pageApi(app.page);
   await app.page.evaluate(() => {
     const w = window as unknown as { conflictEvents: unknown[]; tablesync: { on(kind: string, cb: (e: unknown) => void): void } };
@@ -38,7 +43,7 @@ async function conflict(policy: string, mine: Row, server: Row): Promise<{ app: 
   const read = (await api.get('k1')).body as Row;
   const stale = etagOf(read);
   const serverRow = await stack.remote.replace('k1', { ...appFields(BASE), ...server });
-  // The app's update passes locally (its ETag is a known version) and is pushed at once.
+  // The app's update passes locally (its ETag is a known version) and is pushed soon after.
   expect((await api.replace('k1', { ...appFields(BASE), ...mine }, stale)).status).toBe(200);
   return { app, page: app.page, stale, serverRow };
 }
@@ -109,7 +114,7 @@ describe('e2e-conflicts', () => {
 
   test('K-09 K-10: hold keeps the conflict for the user, tells every page, and the page resolves it', async () => {
     const { app, page, stale, serverRow } = await conflict('hold', { text: 'mine' }, { done: true });
-    const second = await app.open('/configured.html?policy=hold');
+    const second = await app.open(configured('hold'));
     await settled(page, 1);
     expect(puts().map((s) => [s.headers['if-match'], s.status])).toEqual([[stale, 412]]);
 

@@ -1,7 +1,7 @@
 /**
  * The demo app (public/), driven as a user would: a todo list on plain fetch with the one drop-in
  * tag. Add, toggle, rename and delete work offline; its status strip counts waiting changes,
- * syncs on demand and settles a held conflict with "Keep mine".
+ * syncs on demand and settles a held conflict with "Keep mine"; online it gets the server's answers.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,7 @@ describe('e2e-demo', () => {
     for (const icon of manifest.icons) expect((await fetch(`${stack.origin}${icon.src}`)).status).toBe(200);
   });
 
-  test('F-01 W-05: add, toggle, rename and delete offline; the status strip syncs them and settles a conflict', async () => {
+  test('F-01 W-05 T-02: add, toggle, rename and delete offline; the status strip syncs them and settles a conflict; online a stale rename gets 412', async () => {
     const app = await openApp(stack.browser, stack.proxy, '/');
     const page = app.page;
     await page.locator('#sync').waitFor({ state: 'visible' });
@@ -79,12 +79,16 @@ describe('e2e-demo', () => {
     // pull and the rename is rightly refused with 412 against the other device's version (F-11).
     await shows(page, async () => !(await page.isDisabled('#sync-now')), 'the sync finished');
 
-    // Renamed here while someone renamed it on the server: held (merge cannot pick), then "Keep mine".
+    // Renamed here offline while someone renamed it on the server: the replay meets the server's 412, held
+    // (merge cannot pick), then "Keep mine".
     const milk = [...(await stack.remote.all()).values()].find((r) => r['text'] === 'Buy milk')!;
-    await stack.remote.replace(String(milk['id']), { text: 'Buy oat milk', done: true });
+    await app.setOffline(true);
     await item(page, 'Buy milk').locator('.item__rename').click();
     await page.fill('#list .item__edit', 'Buy soy milk');
     await page.press('#list .item__edit', 'Enter');
+    await shows(page, async () => (await texts(page)).includes('Buy soy milk'), 'the offline rename');
+    await stack.remote.replace(String(milk['id']), { text: 'Buy oat milk', done: true });
+    await app.setOffline(false);
     await page.click('#sync-now');
     await page.locator('#conflicts').waitFor({ state: 'visible' });
     expect(await page.textContent('#conflict-list')).toContain('Buy soy milk');
@@ -92,6 +96,20 @@ describe('e2e-demo', () => {
     await page.click('#conflict-list button:has-text("Keep mine")');
     await waitFor(async () => (await serverRows()).map((r) => r['text']).join() === 'Buy soy milk', { message: 'mine on the server' });
     await page.locator('#conflicts').waitFor({ state: 'hidden' });
+
+    // Online, the app gets the server's own answers (T-02): a rename against another device's newer version
+    // is refused with the server's 412, as without the worker, and the list then shows the server's row.
+    await shows(page, async () => (await texts(page)).includes('Buy soy milk'), 'the resolved row listed');
+    await stack.remote.replace(String(milk['id']), { text: 'Buy rice milk', done: true });
+    const before = stack.proxy.sent.length;
+    await item(page, 'Buy soy milk').locator('.item__rename').click();
+    await page.fill('#list .item__edit', 'Buy almond milk');
+    await page.press('#list .item__edit', 'Enter');
+    await shows(page, async () => (await texts(page)).includes('Buy rice milk'), "the server's row listed");
+    const puts = stack.proxy.sent.slice(before).filter((s) => s.method === 'PUT');
+    expect(puts.map((s) => [(s.body as Row)['text'], s.status])).toEqual([['Buy almond milk', 412]]);
+    expect((await serverRows()).map((r) => r['text'])).toEqual(['Buy rice milk']);
+    expect([await page.isVisible('#conflicts'), (await syncApi(page).pending()).length]).toEqual([false, 0]);
 
     expect([...app.devtools.errors]).toEqual([]);
     await app.close();

@@ -30,7 +30,9 @@ describe('e2e-dialects', () => {
     await remote.insert({ id: 's2', text: 'second', done: false, rank: 2 });
 
     // The app names its dialect on every request; the upstream follows it (PROTOCOL.md §1, rule 3).
-    const app = await openApp(stack.browser, proxy, `/configured.html?api=${d.name}&dialect=${d.name}`);
+    // `local-first`: this is about the worker's own answers (F-13) and the replay (U-04, U-05); online writes
+    // in each dialect get the server's answers (e2e-online-writes.test.ts, T-01).
+    const app = await openApp(stack.browser, proxy, `/configured.html?api=${d.name}&dialect=${d.name}&writes=local-first`);
     const api = pageApi(app.page);
     const sync = syncApi(app.page);
     expect(await app.page.evaluate(() => (window as unknown as { api: { version: string } }).api.version)).toBe(d.version);

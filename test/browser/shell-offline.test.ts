@@ -89,7 +89,8 @@ test('a first online visit leaves the page, its scripts, style and the drop-in i
     });
     return { status: response.status, local: response.headers.get('x-tablesync') };
   });
-  expect(created).toEqual({ status: 201, local: 'local' });
+  // Online, the write is the server's own answer (T-01).
+  expect(created).toEqual({ status: 201, local: 'upstream' });
   const wanted = ['/', '/app.js', '/style.css', '/tablesync.js'];
   await waitFor(async () => {
     const paths = await cachedPaths();

@@ -87,7 +87,8 @@ test('W-01: a 201 is answered only once row and op are in IndexedDB', async () =
   );
   expect(stored.row).toMatchObject({ table: 'todoitem', id: 'w01', item: { id: 'w01', text: 'first' } });
   expect(stored.ops).toMatchObject([{ table: 'todoitem', itemId: 'w01', kind: 'insert' }]);
-  // The write registered Background Sync; that real sync event (50–110 ms later) fails on the route.
+  // Its write-through attempt failed on the route (so it was answered locally), as does the real sync event the
+  // write registered (50–110 ms later).
   await waitFor(async () => ((await pending())[0]?.attempts ?? 0) >= 1);
   expect(await serverRow('w01')).toBeNull();
   expect([...sw.errors]).toEqual([]);
