@@ -30,3 +30,13 @@ test('a TableResponse becomes a JSON Response marked x-tablesync: local; 204 and
     expect([empty.status, await empty.text(), empty.headers.get('content-type')]).toEqual([status, '', null]);
   }
 });
+
+test('T-03: answers carry the reason phrase a server sends (clients read it as the error message)', () => {
+  expect([412, 404, 201, 507, 599].map((status) => toResponse({ status, headers: {}, body: { id: 'a' } }).statusText)).toEqual([
+    'Precondition Failed',
+    'Not Found',
+    'Created',
+    'Insufficient Storage',
+    '',
+  ]);
+});
