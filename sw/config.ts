@@ -102,20 +102,29 @@ const isEngineConfig = (value: unknown): value is EngineConfig =>
   typeof (value as { upstream?: unknown }).upstream === 'string' &&
   Array.isArray((value as { tables?: unknown }).tables);
 
-/** Resolves the configuration: the query wins over the persisted record, which fills what the query lacks. */
+/**
+ * Resolves the configuration: the query wins over the persisted record, which fills what the query lacks. The
+ * §3.9 options come whole from a query that names tables (so removing `data-writes` restores the default), and
+ * from the record only for a worker started without one.
+ */
 export async function loadConfig(meta: MetaStore, search: string): Promise<WorkerConfig> {
   const fromQuery = parseConfigQuery(search);
-  const { pullIntervalMs: queryInterval, ...freshness } = parseFreshnessQuery(search);
   const storedValue = await meta.get<unknown>(CONFIG_KEY);
   const stored: StoredConfig | null = isEngineConfig(storedValue) ? storedValue : null;
-  const { pullIntervalMs: storedInterval, ...storedEngine } = stored ?? { upstream: '', tables: [] };
+  const { pullIntervalMs: storedInterval, writes, writeTimeoutMs, maxStaleMs, ...storedEngine } = stored ?? { upstream: '', tables: [] };
+  const storedOptions: FreshnessQuery = {
+    ...(writes === undefined ? {} : { writes }),
+    ...(writeTimeoutMs === undefined ? {} : { writeTimeoutMs }),
+    ...(maxStaleMs === undefined ? {} : { maxStaleMs }),
+    ...(storedInterval === undefined ? {} : { pullIntervalMs: storedInterval }),
+  };
+  const { pullIntervalMs, ...options } = fromQuery.tables === null ? storedOptions : parseFreshnessQuery(search);
   const engine: EngineConfig = {
     ...storedEngine,
-    ...freshness,
+    ...options,
     upstream: fromQuery.upstream ?? stored?.upstream ?? '',
     tables: fromQuery.tables ?? stored?.tables ?? [],
   };
-  const pullIntervalMs = queryInterval ?? storedInterval;
   const record: StoredConfig = pullIntervalMs === undefined ? engine : { ...engine, pullIntervalMs };
   if (JSON.stringify(record) !== JSON.stringify(stored)) await meta.set(CONFIG_KEY, record);
   return { engine, debug: fromQuery.debug, ...(pullIntervalMs === undefined ? {} : { pullIntervalMs }) };

@@ -195,8 +195,15 @@ self.addEventListener('fetch', (event) => {
 self.addEventListener('sync', (event) => {
   const sync = event as SyncEventLike;
   if (sync.tag !== SYNC_TAG) return;
-  // T-09: after its push, the sync event pulls every table.
-  sync.waitUntil(triggers.sync().catch(reportError).then(() => pullTrigger((pulls) => pulls.sync())));
+  // The browser fires it when it sees a network: writes and pulls try it again at once. After its push, it
+  // pulls every table (T-09).
+  sync.waitUntil(
+    boot()
+      .then((rt) => rt.engine.online())
+      .then(() => triggers.sync())
+      .catch(reportError)
+      .then(() => pullTrigger((pulls) => pulls.sync())),
+  );
 });
 
 self.addEventListener('periodicsync', (event) => {

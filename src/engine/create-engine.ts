@@ -100,8 +100,12 @@ export function createEngine(deps: EngineDeps): Engine {
     events.emit({ kind: 'pushed', result });
     if (result.stopped !== null || result.failed > 0 || result.held > 0) deps.log.info('push ended', { ...result });
     await emitStatus();
-    // T-09: replayed ops (not a waiting app's own write) mean the server moved on while we were away: catch up.
-    if (replayed > 0) for (const table of tables.keys()) void pulls.background(table, { again: true });
+    // T-09: replayed ops (not a waiting app's own write) mean the server moved on while we were away: catch up,
+    // whatever back-off a pull that failed meanwhile left (the replay just got answers).
+    if (replayed > 0) {
+      pulls.resetBackoff();
+      for (const table of tables.keys()) void pulls.background(table, { again: true });
+    }
     return result;
   }
 
@@ -215,6 +219,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     online() {
       runtime.offlineAt = null;
+      pulls.resetBackoff();
     },
     async refresh(names) {
       const wanted = names ?? [...tables.keys()];

@@ -181,7 +181,7 @@ export interface Engine {
   resolve(conflictId: number, resolution: Resolution): Promise<void>;
   status(): Promise<SyncStatus>;
   setAuth(headers: AuthHeaders | null): void;
-  /** A page heard `online`: writes try the network again at once (PROTOCOL.md §3.9). */
+  /** The network is back (a page heard `online`, a `sync` event came): writes try it at once, pulls stop backing off (§3.9). */
   online(): void;
   /** Pulls these tables (every configured one when omitted) in the background, one pull per table at a time, waiting out a back-off; resolves when done. */
   refresh(tables?: readonly string[]): Promise<void>;

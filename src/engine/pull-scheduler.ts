@@ -32,6 +32,8 @@ export interface PullScheduler {
   ended(table: string, finished: boolean): void;
   /** Epoch ms before which background pulls of `table` wait; null when not backing off. */
   backoffUntil(table: string): number | null;
+  /** The network is back (a page heard `online`, a sync event, a replay got answers): no table waits any more. */
+  resetBackoff(): void;
 }
 
 interface TableSchedule {
@@ -112,6 +114,12 @@ export function createPullScheduler(options: PullSchedulerOptions): PullSchedule
     backoffUntil(table) {
       const s = of(table);
       return backingOff(s) ? s.nextAt : null;
+    },
+    resetBackoff() {
+      for (const s of tables.values()) {
+        s.failures = 0;
+        s.nextAt = null;
+      }
     },
   };
 }

@@ -78,6 +78,8 @@ export async function waitFor<T>(
 export interface SwDevtools {
   /** Fires a `sync` event at the origin's worker (waking it if stopped); its effect follows 10–80 ms later. */
   dispatchSync(origin: string, tag?: string, lastChance?: boolean): Promise<void>;
+  /** Fires a `periodicsync` event (Periodic Background Sync) at the origin's worker. */
+  dispatchPeriodicSync(origin: string, tag: string): Promise<void>;
   /** Stops every service worker and resolves once all are stopped. */
   stopAllWorkers(): Promise<void>;
   /** The running status of every worker version ('running', 'stopped', ...). */
@@ -111,6 +113,10 @@ export async function swDevtools(context: BrowserContext, page: Page): Promise<S
     async dispatchSync(origin, tag = 'tablesync', lastChance = true) {
       const registrationId = await waitFor(() => registrations.get(`${origin}/`), { message: `a registration for ${origin}/` });
       await cdp.send('ServiceWorker.dispatchSyncEvent', { origin, registrationId, tag, lastChance });
+    },
+    async dispatchPeriodicSync(origin, tag) {
+      const registrationId = await waitFor(() => registrations.get(`${origin}/`), { message: `a registration for ${origin}/` });
+      await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', { origin, registrationId, tag });
     },
     async stopAllWorkers() {
       await cdp.send('ServiceWorker.stopAllWorkers');

@@ -176,3 +176,22 @@ describe('fresh reads (PROTOCOL.md §3.9)', () => {
     expect(h.rows()).toEqual([]);
   });
 });
+
+describe('pull back-off ends with the network (§3.9)', () => {
+  test('T-09: a page\'s `online` or a push that replayed ops ends the back-off a failed pull left', async () => {
+    const h = await fresh();
+    h.clock.advance(30_001);
+    h.server.inject({ kind: 'network' }, { times: 2 });
+    await h.request('GET', '/tables/todo');
+    await h.settle();
+    await h.engine.refresh();
+    expect(pulls(h).map((r) => r.status)).toEqual([null]); // the refresh waited out the back-off
+    h.engine.online();
+    await h.engine.refresh();
+    expect(pulls(h).map((r) => r.status)).toEqual([null, null]);
+    await h.request('POST', '/tables/todo', { body: { id: 'a' } });
+    await h.engine.push();
+    await h.settle();
+    expect(pulls(h).map((r) => r.status)).toEqual([null, null, 200]);
+  });
+});
