@@ -5,7 +5,7 @@ import type { HttpRequest, TableRequest, TableResponse } from '../core/dialect/t
 import type { EngineContext } from './engine-context.js';
 import { answerRead, type ReadRequest } from './local-read.js';
 import { forwardWrite } from './forward-write.js';
-import { handleWrite, type LocalWrite, type WriteRequest } from './local-write.js';
+import { handleWrite, schedulePush, type LocalWrite, type WriteRequest } from './local-write.js';
 import { createReadCache } from './read-cache.js';
 import { sendUpstream } from './send-upstream.js';
 import { isTableComplete, noteAppDialect } from './table-state.js';
@@ -75,8 +75,11 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
       return local(cache.answer(`${table.name}\u0000${request.dialect}\u0000${request.url}`, rows, () => answerRead(table, request, rows)));
     }
     const written = await handleWrite(ctx, table, request);
-    if (writeMode === 'local-first') return local(written.response);
-    return (await answerOnline(http, request, written)) ?? local(written.response);
+    const online = writeMode === 'local-first' ? null : await answerOnline(http, request, written);
+    if (online !== null) return online;
+    // Only an op that stays queued needs the push triggers (a written-through one is settled or refused).
+    schedulePush(ctx, written);
+    return local(written.response);
   }
 
   /** §3.9: the server's own answer to an online write, or null for the local one. */

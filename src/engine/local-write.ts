@@ -37,7 +37,8 @@ const refusedFor = (refused: 'state' | 'other', response: TableResponse): LocalW
 /**
  * Answers a write locally (PROTOCOL.md §3.8; F-08…F-14, W-01…W-14): validated as the server would,
  * preconditions against the row's known versions, collapsed into the op-log, and answered only
- * after one commit holding row, op and (W-14) conflict change; a quota failure is 507.
+ * after one commit holding row, op and (W-14) conflict change; a quota failure is 507. The caller
+ * schedules the push (`schedulePush`) once it knows the answer stays local.
  */
 export async function handleWrite(ctx: EngineContext, table: TableConfig, request: WriteRequest): Promise<LocalWrite> {
   let body: { readonly id: string | null; readonly fields: Readonly<Record<string, FieldValue>>; readonly expectedVersion: string | null } | null = null;
@@ -53,12 +54,13 @@ export async function handleWrite(ctx: EngineContext, table: TableConfig, reques
     const row = rows.get(id) ?? null;
     return writeRow(ctx, request, row, id, body?.fields ?? {}, body?.expectedVersion ?? null);
   });
-  const written: LocalWrite = { ...outcome, expectedVersion: body?.expectedVersion ?? null };
-  // U-20: the push is scheduled without holding up the answer.
-  if (written.response.status < 300 && request.kind !== 'undelete') {
-    ctx.deps.scheduler.schedule().catch((error: unknown) => ctx.deps.log.error('scheduling a push failed', { error: String(error) }));
-  }
-  return written;
+  return { ...outcome, expectedVersion: body?.expectedVersion ?? null };
+}
+
+/** U-20: a write answered locally with its op journaled asks for a push, without holding up the answer. */
+export function schedulePush(ctx: EngineContext, written: LocalWrite): void {
+  if (written.op === null) return;
+  ctx.deps.scheduler.schedule().catch((error: unknown) => ctx.deps.log.error('scheduling a push failed', { error: String(error) }));
 }
 
 async function writeRow(
