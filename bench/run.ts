@@ -4,7 +4,7 @@
  * (TESTING.md §12). `BENCH_QUICK=1` is a smoke run with small tables and few iterations.
  *
  * Order: build → start the throughput servers (children) → browser half (pull, warm reads, 50 ms
- * RTT, heap, cold reads, writes, push) → bundle sizes → server throughput → summary.
+ * RTT, heap, cold reads, writes, push, online writes) → bundle sizes → server throughput → summary.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +17,7 @@ import { measureServerThroughput, type ServerUnderTest } from './figures/server-
 import { measureSizes } from './figures/sizes.js';
 import { measureRttRead, measureWarmReads, reportWarmFigures, type WarmReads } from './figures/warm-reads.js';
 import { measureWritesAndPush } from './figures/write-push.js';
+import { measureOnlineWrites } from './figures/online-write.js';
 import { BASELINE_DIR, ensureBaseline } from './lib/baseline.js';
 import { openBrowserBench } from './lib/browser-bench.js';
 import { startChildServer, type ChildServer } from './lib/child-server.js';
@@ -100,6 +101,7 @@ try {
     else report.figure({ id: '9', what: 'worker heap', measured: 'failed', baseline: '—', ratio: 'n/a', target: '≤ 64 MB', verdict: 'n/a' });
   }
   await stage(report, 'writes and push', ['6', '8a', '8b'], () => measureWritesAndPush(bench, report));
+  await stage(report, 'online writes', ['6b'], () => measureOnlineWrites(bench, report));
   await stage(report, 'worker profiles (diagnostics)', [], () => profileWorkerA(bench, distDir, report));
   const errors = [...bench.browsers.devtools.errors];
   if (errors.length > 0) report.note(`worker/page errors during the run: ${errors.join(' | ')}`);
@@ -117,7 +119,7 @@ try {
 }
 
 // Figures a failed stage never reached still get their row.
-const EXPECTED = ['1', '2', '3', '4', '5a', '5b', '5c', '6', '7a', '7b', '8a', '8b', '9', '10a', '10b', '11a-pglite', '11b-pglite', '11a-postgres', '11b-postgres'];
+const EXPECTED = ['1', '2', '3', '4', '5a', '5b', '5c', '6', '6b', '7a', '7b', '8a', '8b', '9', '10a', '10b', '11a-pglite', '11b-pglite', '11a-postgres', '11b-postgres'];
 for (const id of EXPECTED) {
   if (!report.figures.some((f) => f.id === id)) report.figure({ id, what: 'not measured (see notes)', measured: '—', baseline: '—', ratio: 'n/a', target: '—', verdict: 'n/a' });
 }

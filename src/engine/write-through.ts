@@ -79,8 +79,9 @@ export async function writeThrough(
 
 /** Run under the write mutex, so no push marks the op inflight between the check and the registration. */
 async function planWrite(ctx: EngineContext, http: HttpRequest, request: WriteRequest, written: LocalWrite & { readonly op: Op }): Promise<Plan> {
-  const op = await ctx.deps.store.getOp(request.table, written.op.itemId);
-  if (op === null || op.seq !== written.op.seq || op.editCounter !== written.op.editCounter) return { kind: 'local' };
+  const ops = await ctx.deps.store.listOps();
+  const op = ops.find((o) => o.seq === written.op.seq);
+  if (op === undefined || op.editCounter !== written.op.editCounter) return { kind: 'local' };
   if (request.kind === 'undelete' || (request.kind === 'update' && request.undelete) || op.kind !== OP_KIND[request.kind] || op.undelete === true) {
     return { kind: 'local' };
   }
@@ -90,7 +91,6 @@ async function planWrite(ctx: EngineContext, http: HttpRequest, request: WriteRe
   const authBlocked = ctx.runtime.authBlockedAt !== null && ctx.runtime.authBlockedAt === ctx.credentials.generation;
   if (op.state !== 'pending' || !mayPush(op, identity) || authBlocked || (op.nextAttemptAt !== null && op.nextAttemptAt > now)) return { kind: 'local' };
   // §3.4 step 2: an older op that a push would send first (failed, held and identity-blocked ones are skipped).
-  const ops = await ctx.deps.store.listOps();
   if (ops.some((o) => o.seq < op.seq && (o.state === 'pending' || o.state === 'inflight') && mayPush(o, identity))) return { kind: 'older' };
   const preconditions = { ifMatch: http.headers['if-match'] ?? null, bodyVersion: written.expectedVersion };
   // A new op holds this write alone: the app's own request goes. One collapsed onto earlier edits sends them all.
