@@ -59,7 +59,8 @@ describe('e2e-crash', () => {
     await remote.insert({ id: 'u1', text: 'before', done: false });
     await remote.insert({ id: 'x1', text: 'doomed', done: false });
 
-    const app = await openApp(stack.browser, proxy, '/index.html');
+    // Online-first: the write goes at once (§3.9); its answer is held, so after 300 ms the app gets the local one.
+    const app = await openApp(stack.browser, proxy, '/configured.html?write-timeout-ms=300');
     const api = pageApi(app.page);
     const sync = syncApi(app.page);
     await api.list();

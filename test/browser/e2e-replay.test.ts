@@ -15,7 +15,8 @@ const arrives = (id: string, message: string): Promise<Row> => waitFor(() => onS
 
 describe('e2e-replay', () => {
   test('U-20: a journaled write registers sync tag `tablesync`; a sync event dispatched through CDP replays it', async () => {
-    const app = await openApp(stack.browser, stack.proxy, '/index.html');
+    // local-first: every write is journaled and left to the push triggers (online-first would send it at once).
+    const app = await openApp(stack.browser, stack.proxy, '/configured.html?writes=local-first');
     const api = pageApi(app.page);
 
     // The write's own sync event (fired by Chromium ~100 ms after registration) pushes; its request
