@@ -105,11 +105,18 @@ export function engineSuite(title: string, launch: () => Promise<EngineBrowser>)
     let pageUrl = '';
     let reportedBefore = 0;
 
+    // A missing browser or database fails every test with one line naming the fix, so the run's
+    // count shows failures, not skips (a beforeAll that throws reports its tests as skipped).
+    let unavailable: unknown = null;
     beforeAll(async () => {
-      browser = await launch();
-      await assertPostgresReachable();
-      server = await startServer({ databaseUrl: TEST_DATABASE_URL, databaseSchema: schema, publicDir: WWW, port: 0 });
-      remote = serverApi(server.url);
+      try {
+        browser = await launch();
+        await assertPostgresReachable();
+        server = await startServer({ databaseUrl: TEST_DATABASE_URL, databaseSchema: schema, publicDir: WWW, port: 0 });
+        remote = serverApi(server.url);
+      } catch (error) {
+        unavailable = error;
+      }
     });
     afterAll(async () => {
       await browser?.close();
@@ -117,6 +124,7 @@ export function engineSuite(title: string, launch: () => Promise<EngineBrowser>)
       await dropSchema(schema).catch(() => undefined);
     });
     beforeEach(async () => {
+      if (unavailable !== null) throw unavailable;
       await server?.reset();
       reportedBefore = browser?.reported.length ?? 0;
       onTestFailed(() => {

@@ -83,6 +83,7 @@ export async function launchWebKit(): Promise<EngineBrowser> {
   mustExist(DRIVER, 'WebKitWebDriver', 'apt-get install -y webkit2gtk-driver');
   mustExist(miniBrowser(), 'MiniBrowser (WebKitGTK)', 'apt-get install -y webkit2gtk-driver');
   mustExist(XVFB_RUN, 'xvfb-run', 'apt-get install -y xvfb');
+  mustExist('/usr/bin/xauth', 'xauth (which xvfb-run needs)', 'apt-get install -y xauth');
   const port = await freePort();
   const xvfbRun = spawn(XVFB_RUN, ['-a', DRIVER, `--port=${port}`], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
