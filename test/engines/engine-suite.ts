@@ -249,7 +249,7 @@ export function engineSuite(title: string, launch: () => Promise<EngineBrowser>)
     }
 
     const arrival = (id: string): Promise<GatewayEntry> =>
-      waitFor(() => gw().writesOf(id)[0], { timeoutMs: 5000, message: `the replay of ${id} to reach the server` });
+      waitFor(() => gw().writesOf(id)[0], { timeoutMs: 8000, message: `the replay of ${id} to reach the server` });
 
     test('F-05 F-06 F-07 F-08 F-09 F-13: with the server cut off, writes are answered by the worker and reads come from IndexedDB; healed, each write reaches the server once', async () => {
       const seed = [
@@ -314,6 +314,7 @@ export function engineSuite(title: string, launch: () => Promise<EngineBrowser>)
       expect(await errors()).toEqual([]);
     });
 
+    // The request and timer tests take about 4 s: the op's shortened back-off (1–2 s) must pass first.
     test('U-21: the next intercepted request replays an offline write exactly once', async () => {
       const fields = { text: 'by request', done: false };
       // Requests may push every 500 ms here (30 s by default), so the app's next read can.
@@ -364,7 +365,8 @@ export function engineSuite(title: string, launch: () => Promise<EngineBrowser>)
       // No request, online or page load from here on: the timer's next tick is the only trigger left.
       const replayed = await arrival('t1');
       expect(replayed.at).toBeGreaterThanOrEqual(due);
-      expect(replayed.at - due).toBeLessThan(intervalMs + 1500);
+      // Within a period or so of becoming due (the worker's own retry is 60 s away); slack for a busy machine.
+      expect(replayed.at - due).toBeLessThan(intervalMs + 3000);
       await expectReplayedOnce('t1', fields);
       expect(await client.bootId()).toBe(bootId);
       expect(await errors()).toEqual([]);
