@@ -121,8 +121,10 @@ async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean): Promi
     });
     if (sent === null) return { kind: 'skipped' };
     const outcome = await sendOp(ctx, sent, ctx.waiters.sending(sent.seq, sent.editCounter));
-    // An echo of an earlier attempt is resent at once (U-11): its app, if any, waits for that answer.
-    const claimed: ClaimedWrite | null = outcome.outcome.kind === 'adopt-rebase' ? null : ctx.waiters.claim(sent.seq);
+    // An echo of an earlier attempt is resent at once (U-11): its app, if any, waits for that answer. (An insert
+    // over a tombstone is rebased as an undelete only in a replay: a waiting app gets the server's 409, S-09.)
+    const resent = outcome.outcome.kind === 'adopt-rebase' && !(sent.kind === 'insert' && isTombstone(outcome.outcome.serverRow));
+    const claimed: ClaimedWrite | null = resent ? null : ctx.waiters.claim(sent.seq);
     const result: Applied = claimed === null ? await applyOutcome(ctx, sent, outcome, rounds) : await answerWaiting(ctx, sent, outcome, rounds, claimed);
     if (result.kind !== 'resend') return result;
     rounds++;
@@ -255,10 +257,10 @@ async function answerWaiting(
     return applyOutcome(ctx, sent, answer, rounds);
   }
   let result: Applied;
-  if (outcome.kind === 'conflict' || outcome.kind === 'rejected' || outcome.kind === 'needs-auth') {
+  if (outcome.kind === 'conflict' || outcome.kind === 'adopt-rebase' || outcome.kind === 'rejected' || outcome.kind === 'needs-auth') {
     const removed = await withCurrent(ctx, sent, async (c) => {
       if (c.editCounter !== sent.editCounter) return { changes: [], value: false };
-      const row = outcome.kind === 'conflict' ? outcome.serverRow : (c.serverRow ?? c.baseRow);
+      const row = outcome.kind === 'conflict' || outcome.kind === 'adopt-rebase' ? outcome.serverRow : (c.serverRow ?? c.baseRow);
       const live = row === null || isTombstone(row) ? null : row;
       return { changes: await planChanges(ctx, { ...c, lastStatus: response.status }, { kind: 'discard', row: live }), value: true };
     });

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import { CONFIG_KEY, loadConfig, parseConfigQuery, parseFreshnessQuery } from '../../../sw/config.js';
+import { CONFIG_KEY, loadConfig, parseConfigQuery, parseFreshnessQuery, parsePushIntervals } from '../../../sw/config.js';
+import { REQUEST_PUSH_INTERVAL_MS, TIMER_PUSH_INTERVAL_MS } from '../../../sw/push-triggers.js';
 import type { MetaStore } from '../../../src/engine/ports.js';
 
 const memoryMeta = (initial: Record<string, unknown> = {}): MetaStore & { data: Map<string, unknown> } => {
@@ -56,4 +57,14 @@ test('T-06 T-07 T-09: writes, writeTimeoutMs, maxStaleMs and pullIntervalMs come
   const changed = await loadConfig(meta, '?tables=t&writes=online-first');
   expect(changed).toEqual({ engine: { upstream: '', tables: [{ name: 't' }], writes: 'online-first' }, debug: false });
   expect(meta.data.get(CONFIG_KEY)).toEqual(changed.engine);
+});
+
+test('U-21: pushIntervalMs and requestPushIntervalMs set the fallback periods; missing or invalid values keep 60 s and 30 s', () => {
+  expect(parsePushIntervals('?tables=a&pushIntervalMs=1000&requestPushIntervalMs=250')).toEqual({ pushIntervalMs: 1000, requestPushIntervalMs: 250 });
+  const defaults = { pushIntervalMs: TIMER_PUSH_INTERVAL_MS, requestPushIntervalMs: REQUEST_PUSH_INTERVAL_MS };
+  expect(parsePushIntervals('?tables=a')).toEqual(defaults);
+  expect(defaults).toEqual({ pushIntervalMs: 60_000, requestPushIntervalMs: 30_000 });
+  for (const bad of ['0', '-5', '1.5', 'soon', '', '1e400']) {
+    expect(parsePushIntervals(`?pushIntervalMs=${bad}&requestPushIntervalMs=${bad}`)).toEqual(defaults);
+  }
 });
