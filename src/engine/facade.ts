@@ -78,7 +78,7 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
     const online = writeMode === 'local-first' ? null : await answerOnline(http, request, written);
     if (online !== null) return online;
     // Only an op that stays queued needs the push triggers (a written-through one is settled or refused).
-    schedulePush(ctx, written);
+    schedulePush(ctx, request, written);
     return local(written.response);
   }
 

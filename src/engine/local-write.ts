@@ -57,9 +57,9 @@ export async function handleWrite(ctx: EngineContext, table: TableConfig, reques
   return { ...outcome, expectedVersion: body?.expectedVersion ?? null };
 }
 
-/** U-20: a write answered locally with its op journaled asks for a push, without holding up the answer. */
-export function schedulePush(ctx: EngineContext, written: LocalWrite): void {
-  if (written.op === null) return;
+/** U-20: an accepted write answered locally asks for a push, without holding up the answer. */
+export function schedulePush(ctx: EngineContext, request: WriteRequest, written: LocalWrite): void {
+  if (written.refused !== null || request.kind === 'undelete') return;
   ctx.deps.scheduler.schedule().catch((error: unknown) => ctx.deps.log.error('scheduling a push failed', { error: String(error) }));
 }
 
