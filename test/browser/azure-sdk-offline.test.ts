@@ -168,6 +168,37 @@ describe('azure-sdk-offline', () => {
     expect([...app.devtools.errors]).toEqual([]);
     await app.close();
   });
+
+  test("L-07 L-08 L-10: 130 rows sharing one millisecond on the SDK, paged with its portless, pathless Link, are all pulled", async () => {
+    const { sdk } = stack;
+    const at = new Date(Date.now() - 60_000);
+    await sdk.seed(130, at);
+    await sdk.insert({ id: 'z1', text: 'later', done: false, rank: 0 });
+    const app = await openApp(stack.browser, stack.proxy, plainV2Page());
+    const api = pageApi(app.page);
+    expect((await api.list('$orderby=id')).status).toBe(200);
+    await waitForPull(app.page);
+
+    const pulls = stack.proxy.reads().filter((s) => s.url.searchParams.get('__includeDeleted') === 'true');
+    // P18: the SDK's continuation names neither the port nor the path; the engine only uses its presence (§2.5).
+    const full = pulls.find((s) => Array.isArray(s.responseBody) && s.responseBody.length === 50 && s.url.searchParams.get('$orderby') === 'updatedAt,id');
+    expect(full, 'a full first page').toBeDefined();
+    const again = await sdk.request('GET', `${full!.url.pathname}${full!.url.search}`);
+    expect(again.headers['link']).toMatch(/^http:\/\/127\.0\.0\.1\/\?\S*%24skip=50; rel=next$/);
+    // L-08: the one-millisecond run is drained by id, page after page.
+    const drains = pulls.filter((s) => s.url.searchParams.get('$orderby') === 'id');
+    expect(drains.length).toBeGreaterThanOrEqual(2);
+    expect(drains.slice(1).every((s) => (s.url.searchParams.get('$filter') ?? '').includes('id gt'))).toBe(true);
+    const delivered = pulls.flatMap((s) => (s.responseBody as Row[]).map((r) => String(r['id'])));
+    expect(new Set(delivered).size).toBe(131);
+
+    await app.setOffline(true);
+    const answer = local(await api.list('$orderby=id&$top=1000'));
+    expect((answer.body as Row[]).length).toBe(131);
+    expect(answer.body).toEqual(await serverList());
+    expect([...app.devtools.errors]).toEqual([]);
+    await app.close();
+  });
 });
 
 type Outcome = { ok: true; value: Json } | { ok: false; status: number | null; message: string; body: string | null };

@@ -5,8 +5,9 @@
 // One origin serves the app and the tables, as a deployed app would, so the worker is same-origin
 // with its page: files from the directories in AMA_STATIC (path-delimited, first match wins, no
 // caching) at `/`, then the SDK. Table `todoitem`: soft delete on, declared columns (text, done,
-// rank, note). `POST /__test/reset` empties it through the provider's own connection (the SDK has
-// no such route; tests reset between cases without a restart). Prints one JSON line `{"url": …}`
+// rank, note). `POST /__test/reset` empties it and `POST /__test/seed` bulk-inserts rows sharing one
+// `updatedAt`, both through the provider's own connection (the SDK has no such routes; tests reset
+// between cases without a restart). Prints one JSON line `{"url": …}`
 // once listening on 127.0.0.1; exits when its stdin closes or on SIGTERM.
 'use strict';
 process.env.NODE_ENV = 'production';
@@ -36,6 +37,23 @@ for (const dir of (process.env.AMA_STATIC || '').split(path.delimiter).filter(Bo
 app.post('/__test/reset', (req, res) => {
   sqliteConnection({ filename: ':memory:' }).run(`delete from [${TABLE}]`, (error) => {
     if (error) res.status(500).json({ error: String(error), code: 'reset_failed' });
+    else res.status(204).end();
+  });
+});
+
+// Rows only SQL can make: `count` live rows `s0001`… sharing one `updatedAt` millisecond (`at`), as a bulk edit leaves them (L-08).
+app.post('/__test/seed', (req, res) => {
+  const count = Number(req.query.count);
+  const at = String(req.query.at || '');
+  if (!Number.isInteger(count) || count < 1 || count > 100000 || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(at)) {
+    res.status(400).json({ error: 'count (1-100000) and at (YYYY-MM-DDTHH:mm:ss.sssZ) are required', code: 'invalid_seed' });
+    return;
+  }
+  const sql = `insert into [${TABLE}] (id, text, done, rank, createdAt, updatedAt, version, deleted)
+    with recursive s(i) as (select 1 union all select i + 1 from s where i < ${count})
+    select 's' || substr('0000' || i, -4), 'seeded ' || i, (i % 2 = 0), i, @at, @at, 1, 0 from s`;
+  sqliteConnection({ filename: ':memory:' }).run(sql, { '@at': at }, (error) => {
+    if (error) res.status(500).json({ error: String(error), code: 'seed_failed' });
     else res.status(204).end();
   });
 });

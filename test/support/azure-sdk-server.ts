@@ -32,6 +32,8 @@ export interface AzureSdkServer {
   readonly pid: number;
   /** Deletes every row of `todoitem` (tombstones too) through the SDK's own SQLite connection. */
   reset(): Promise<void>;
+  /** Inserts `count` live rows `s0001`… (text, done, rank) in one SQL statement, all with `updatedAt` = `at` (L-08). */
+  seed(count: number, at: Date): Promise<void>;
   /** A v2 request straight to the SDK (ZUMO-API-VERSION 2.0.0; JSON body when given). */
   request(method: string, pathname: string, body?: unknown, headers?: Record<string, string>): Promise<SdkAnswer>;
   /** Inserts a row; throws unless 201. */
@@ -124,6 +126,10 @@ function sdkView(url: string, pid: number, stop: () => Promise<void>): AzureSdkS
     async reset() {
       const answer = await fetch(new URL('/__test/reset', url), { method: 'POST' });
       if (answer.status !== 204) throw new Error(`reset: HTTP ${answer.status} ${await answer.text()}`);
+    },
+    async seed(count, at) {
+      const answer = await fetch(new URL(`/__test/seed?count=${count}&at=${encodeURIComponent(at.toISOString())}`, url), { method: 'POST' });
+      if (answer.status !== 204) throw new Error(`seed: HTTP ${answer.status} ${await answer.text()}`);
     },
     insert: async (row) => must(await request('POST', `/tables/${AZURE_TABLE}`, row), 201, `insert ${String(row['id'])}`),
     patch: async (id, fields) => must(await request('PATCH', item(id), fields), 200, `patch ${id}`),
