@@ -38,14 +38,27 @@ export class AzureSdkInstallError extends Error {
   }
 }
 
-/** The cache directory for the current lockfile and Node ABI (it may not exist yet). */
-export function azureSdkDir(cacheHome = process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache')): string {
+/** Where and what to install; the defaults are the real SDK (tests of the installer pass a tiny manifest). */
+export interface AzureSdkInstallOptions {
+  /** Default `$XDG_CACHE_HOME`, else `~/.cache`. */
+  readonly cacheHome?: string;
+  /** The folder holding package.json and package-lock.json; default bench/baseline. */
+  readonly manifestDir?: string;
+  /** Modules a child process must be able to `require` from the install; default the SDK's three. */
+  readonly modules?: readonly string[];
+  readonly log?: (text: string) => void;
+}
+
+const defaultCacheHome = (): string => process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache');
+
+/** The cache directory for the manifest's lockfile and the running Node's ABI (it may not exist yet). */
+export function azureSdkDir(options: Pick<AzureSdkInstallOptions, 'cacheHome' | 'manifestDir'> = {}): string {
   const hash = createHash('sha256')
-    .update(fs.readFileSync(path.join(AZURE_SDK_MANIFEST_DIR, 'package-lock.json')))
+    .update(fs.readFileSync(path.join(options.manifestDir ?? AZURE_SDK_MANIFEST_DIR, 'package-lock.json')))
     .update(`\0${process.versions.modules}\0${process.platform}\0${process.arch}`)
     .digest('hex')
     .slice(0, 16);
-  return path.join(cacheHome, 'tablesync', `azure-sdk-${hash}`);
+  return path.join(options.cacheHome ?? defaultCacheHome(), 'tablesync', `azure-sdk-${hash}`);
 }
 
 /** `NODE_PATH` for a child process that must `require('azure-mobile-apps')` from the cache. */
@@ -91,7 +104,7 @@ async function acquireLock(dir: string, log: (text: string) => void): Promise<bo
     if (!announced) log(`waiting for another process (pid ${holder}) installing the Azure Mobile Apps SDK into ${dir}…`);
     announced = true;
     if (Date.now() > deadline) throw new AzureSdkInstallError(`timed out waiting for ${lock} (pid ${holder})`);
-    await sleep(1000);
+    await sleep(250);
   }
 }
 
@@ -101,9 +114,12 @@ function nodeDir(): Record<string, string> {
   return fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h')) ? { npm_config_nodedir: prefix } : {};
 }
 
-/** Loads both modules in a child process; null when they load, else why not. */
-function probe(dir: string): string | null {
-  const run = spawnSync(process.execPath, ['-e', "require('sqlite3'); require('azure-mobile-apps'); require('express')"], {
+const SDK_MODULES = ['sqlite3', 'azure-mobile-apps', 'express'];
+
+/** Loads `modules` in a child process; null when they load, else why not. */
+function probe(dir: string, modules: readonly string[]): string | null {
+  const script = `for (const m of ${JSON.stringify(modules)}) { try { require(m); } catch (e) { console.error(String(e && e.message).split('\\n')[0]); process.exit(1); } }`;
+  const run = spawnSync(process.execPath, ['-e', script], {
     cwd: dir,
     encoding: 'utf8',
     timeout: 60_000,
@@ -111,11 +127,11 @@ function probe(dir: string): string | null {
   return run.status === 0 ? null : `${run.stderr}`.trim().split('\n').slice(0, 3).join(' | ') || `exit ${run.status ?? run.signal}`;
 }
 
-function install(dir: string, log: (text: string) => void): void {
+function install(dir: string, manifestDir: string, modules: readonly string[], log: (text: string) => void): void {
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
-  for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(AZURE_SDK_MANIFEST_DIR, file), path.join(tmp, file));
+  for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(manifestDir, file), path.join(tmp, file));
   log(`installing the Azure Mobile Apps SDK into ${dir} (once; sqlite3 builds from source, about 3 min on 2 cores)…`);
   const started = Date.now();
   const run = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
@@ -128,9 +144,9 @@ function install(dir: string, log: (text: string) => void): void {
   if (run.status !== 0) {
     fs.rmSync(tmp, { recursive: true, force: true });
     const tail = `${run.stderr}`.trim().split('\n').filter(Boolean).slice(-4).join(' | ');
-    throw new AzureSdkInstallError(`npm ci of bench/baseline into ${tmp} failed (${run.status ?? run.signal ?? run.error?.message}): ${tail}`);
+    throw new AzureSdkInstallError(`npm ci of ${manifestDir} into ${tmp} failed (${run.status ?? run.signal ?? run.error?.message}): ${tail}`);
   }
-  const why = probe(tmp);
+  const why = probe(tmp, modules);
   if (why !== null) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw new AzureSdkInstallError(`the Azure Mobile Apps SDK installed in ${tmp} does not load: ${why}`);
@@ -145,19 +161,25 @@ function install(dir: string, log: (text: string) => void): void {
  * The cache directory holding a loadable install, installing it first when missing; throws an
  * `AzureSdkInstallError` (one line) when it cannot.
  */
-export async function ensureAzureSdk(log: (text: string) => void = (text) => process.stderr.write(`${text}\n`)): Promise<string> {
-  const dir = azureSdkDir();
+export async function ensureAzureSdk(options: AzureSdkInstallOptions = {}): Promise<string> {
+  const { manifestDir = AZURE_SDK_MANIFEST_DIR, modules = SDK_MODULES, log = (text: string) => process.stderr.write(`${text}\n`) } = options;
+  let dir: string;
+  try {
+    dir = azureSdkDir(options);
+  } catch (error) {
+    throw new AzureSdkInstallError(`cannot read the Azure Mobile Apps SDK's lockfile in ${manifestDir}: ${String(error)}`);
+  }
   if (!isComplete(dir)) {
     fs.mkdirSync(path.dirname(dir), { recursive: true });
     if (await acquireLock(dir, log)) {
       try {
-        if (!isComplete(dir)) install(dir, log);
+        if (!isComplete(dir)) install(dir, manifestDir, modules, log);
       } finally {
         fs.rmSync(`${dir}.lock`, { recursive: true, force: true });
       }
     }
   }
-  const why = probe(dir);
+  const why = probe(dir, modules);
   if (why !== null) throw new AzureSdkInstallError(`the Azure Mobile Apps SDK in ${dir} does not load (delete that folder to reinstall): ${why}`);
   return dir;
 }

@@ -19,7 +19,7 @@ export type Baseline = { readonly ok: true; readonly env: Readonly<Record<string
 /** Installs the baseline when missing (once per machine) and says how to run it. */
 export async function ensureBaseline(log: (text: string) => void): Promise<Baseline> {
   try {
-    return { ok: true, env: { NODE_PATH: azureSdkNodePath(await ensureAzureSdk(log)) } };
+    return { ok: true, env: { NODE_PATH: azureSdkNodePath(await ensureAzureSdk({ log })) } };
   } catch (error) {
     return { ok: false, why: error instanceof Error ? error.message : String(error) };
   }
