@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { plainV2Page, useAzureSdkStack } from './fixtures/e2e/azure-sdk-stack.js';
-import { appFields, etagOf, openApp, openPlain, pageApi, waitForDrain, waitForPull, type Answer, type Json, type Row } from './fixtures/e2e/harness.js';
+import { appFields, etagOf, openApp, openPlain, pageApi, waitForDrain, waitForPull, type Answer, type Json, type Proxy, type Row } from './fixtures/e2e/harness.js';
 
 const stack = useAzureSdkStack();
 
@@ -53,6 +53,7 @@ async function expectSecondProfileSeesServer(): Promise<void> {
 }
 
 describe('azure-sdk-offline', () => {
+  // Two profiles, one after the other: about 2 s on a quiet machine.
   test('U-04 U-06 U-10 W-05 W-06 L-02 L-10: offline plain-fetch writes reach the genuine server exactly once; another profile pulls exactly its rows', async () => {
     const { sdk } = stack;
     for (const row of SEEDS) await sdk.insert(row);
@@ -114,6 +115,7 @@ describe('azure-sdk-offline', () => {
     await app.close();
   });
 
+  // Three profiles (worker, none, a second worker): about 3 s on a quiet machine.
   test('F-02 F-08 F-09 F-13 U-04 U-06: the official Azure client offline, replayed once to the genuine server, then pulled by another profile', async () => {
     const { sdk } = stack;
     for (const row of SEEDS) await sdk.insert(row);
@@ -165,6 +167,56 @@ describe('azure-sdk-offline', () => {
       expect(await must(az(page, 'query', query)), `query ${query}`).toEqual(await must(az(plain.page, 'query', query)));
     await plain.close();
     await expectSecondProfileSeesServer();
+    expect([...app.devtools.errors]).toEqual([]);
+    await app.close();
+  });
+
+  // Two profiles and the preflights of every cross-origin request: about 3 s on a quiet machine.
+  test('F-01 F-04 U-04 U-19: app and tables on two origins, the SDK answering with its own CORS (only Link,Etag exposed): the official client offline, replayed once', async () => {
+    const { sdk, proxy } = stack;
+    for (const row of SEEDS) await sdk.insert(row);
+    const seeded = await sdk.all();
+    const tables = proxy.origin;
+    // The SDK's default CORS allows the host name `localhost` only, so the app is served as localhost.
+    const appOrigin = tables.replace('127.0.0.1', 'localhost');
+    const pathname = `/azure-cross.html?upstream=${encodeURIComponent(tables)}`;
+    const app = await openApp(stack.browser, Object.create(proxy, { origin: { value: appOrigin } }) as Proxy, pathname);
+    const page = app.page;
+    await must(az(page, 'query', 'all'));
+    await waitForPull(page);
+    const forwarded = proxy.reads().find((s) => s.method === 'GET' && !s.url.searchParams.has('__includeDeleted'));
+    expect(forwarded?.headers['origin']).toBe(appOrigin);
+
+    await app.setOffline(true);
+    await must(az(page, 'insert', { id: 'n1', text: 'nectarines', done: false, rank: 5 }));
+    const b1 = (await must(az(page, 'lookup', 'b1'))) as Row;
+    await must(az(page, 'update', { ...b1, text: 'bananas (ripe)' }));
+    await must(az(page, 'del', (await must(az(page, 'lookup', 'd1'))) as Row));
+    expect(proxy.writes()).toEqual([]);
+
+    await app.setOffline(false);
+    await waitForDrain(page);
+    expect(writeLines()).toEqual(
+      [
+        `DELETE /tables/todoitem/d1 2.0.0 "${String(seeded.get('d1')!['version'])}" 200`,
+        `PATCH /tables/todoitem/b1 2.0.0 "${String(seeded.get('b1')!['version'])}" 200`,
+        'POST /tables/todoitem 2.0.0 - 201',
+      ].sort(),
+    );
+    // Cross-origin indeed: each write came from the app's origin after a preflight the SDK answered.
+    expect(new Set(proxy.writes().map((s) => s.headers['origin']))).toEqual(new Set([appOrigin]));
+    expect(proxy.sent.filter((s) => s.method === 'OPTIONS').every((s) => s.status === 200)).toBe(true);
+    expect(proxy.sent.some((s) => s.method === 'OPTIONS')).toBe(true);
+    const after = await sdk.all();
+    expect(appFields(after.get('n1')!)).toEqual({ id: 'n1', text: 'nectarines', done: false, rank: 5, note: null });
+    expect(appFields(after.get('b1')!)).toEqual({ id: 'b1', text: 'bananas (ripe)', done: false, rank: 2, note: null });
+    expect(after.get('d1')!['deleted']).toBe(true);
+
+    // The same client on the same origin without a worker (straight through the SDK's CORS) gets what the worker answers.
+    const plain = await openPlain(stack.browser, appOrigin, pathname);
+    for (const query of ['all', 'open', 'openPage', 'ranked', 'paged'])
+      expect(await must(az(page, 'query', query)), `query ${query}`).toEqual(await must(az(plain.page, 'query', query)));
+    await plain.close();
     expect([...app.devtools.errors]).toEqual([]);
     await app.close();
   });
