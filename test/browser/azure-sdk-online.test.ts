@@ -13,8 +13,8 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { useAzureSdkStack } from './fixtures/e2e/azure-sdk-stack.js';
-import { openApp, openPlain, waitForPull, type Json, type Row } from './fixtures/e2e/harness.js';
+import { plainV2Page, useAzureSdkStack } from './fixtures/e2e/azure-sdk-stack.js';
+import { openApp, openPlain, pageApi, waitForPull, type Json, type Row } from './fixtures/e2e/harness.js';
 
 const stack = useAzureSdkStack();
 
@@ -94,5 +94,17 @@ describe('azure-sdk-online', () => {
     expect(appReads(stack.proxy.sent.slice(0, 1)).map((s) => s.url.pathname)).toEqual(['/tables/todoitem/b1']);
     expect(pulledAt).toBeGreaterThan(0);
     expect(appReads(stack.proxy.sent.slice(pulledAt))).toEqual([]);
+  });
+
+  test('F-14 S-36: a malformed $filter gets 400 invalid_filter from the worker even before the first pull; the SDK, which answers 500, never sees it', async () => {
+    const bad = "$filter=(text eq 'a'";
+    const straight = await stack.sdk.request('GET', `/tables/todoitem?${bad}`);
+    expect(straight.status).toBe(500); // P18: the SDK's answer to a filter it cannot parse
+    const app = await openApp(stack.browser, stack.proxy, plainV2Page());
+    const answer = await pageApi(app.page).list(bad);
+    expect(answer).toMatchObject({ status: 400, headers: { 'x-tablesync': 'local' }, body: { code: 'invalid_filter' } });
+    expect(stack.proxy.sent.filter((s) => (s.url.searchParams.get('$filter') ?? '').includes('text eq'))).toEqual([]);
+    expect([...app.devtools.errors]).toEqual([]);
+    await app.close();
   });
 });
