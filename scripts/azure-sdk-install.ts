@@ -61,8 +61,12 @@ export function azureSdkDir(options: Pick<AzureSdkInstallOptions, 'cacheHome' | 
   return path.join(options.cacheHome ?? defaultCacheHome(), 'tablesync', `azure-sdk-${hash}`);
 }
 
-/** `NODE_PATH` for a child process that must `require('azure-mobile-apps')` from the cache. */
-export const azureSdkNodePath = (dir: string): string => path.join(dir, 'node_modules');
+/**
+ * The environment of a child process that loads the SDK from the cache: its scripts take
+ * `require = createRequire(path.join(process.env.AZURE_SDK_DIR, 'package.json'))`, so nothing
+ * resolves from the checkout's own node_modules (NODE_PATH would come after those).
+ */
+export const azureSdkEnv = (dir: string): Readonly<Record<string, string>> => ({ AZURE_SDK_DIR: dir });
 
 const isComplete = (dir: string): boolean => fs.existsSync(path.join(dir, COMPLETE_MARK));
 

@@ -7,19 +7,19 @@
  * `npm ci` for the product.
  */
 import path from 'node:path';
-import { azureSdkNodePath, ensureAzureSdk } from '../../scripts/azure-sdk-install.js';
+import { azureSdkEnv, ensureAzureSdk } from '../../scripts/azure-sdk-install.js';
 import { BENCH_DIR } from './stack.js';
 
 /** Where the baseline's server script (ama-server.cjs) and its manifest live. */
 export const BASELINE_DIR = path.join(BENCH_DIR, 'baseline');
 
-/** The environment the baseline's server script needs (NODE_PATH into the cache), or why it cannot run. */
+/** The environment the baseline's server script needs (where the cached install is), or why it cannot run. */
 export type Baseline = { readonly ok: true; readonly env: Readonly<Record<string, string>> } | { readonly ok: false; readonly why: string };
 
 /** Installs the baseline when missing (once per machine) and says how to run it. */
 export async function ensureBaseline(log: (text: string) => void): Promise<Baseline> {
   try {
-    return { ok: true, env: { NODE_PATH: azureSdkNodePath(await ensureAzureSdk({ log })) } };
+    return { ok: true, env: azureSdkEnv(await ensureAzureSdk({ log })) };
   } catch (error) {
     return { ok: false, why: error instanceof Error ? error.message : String(error) };
   }

@@ -1,6 +1,6 @@
 // The genuine Azure Mobile Apps Node server (npm azure-mobile-apps 4.0.2, express, its SQLite
 // provider in memory) for the browser suite, run by test/support/azure-sdk-server.ts in a process
-// of its own with NODE_PATH pointing at the cached install (scripts/azure-sdk-install.ts).
+// of its own with AZURE_SDK_DIR naming the cached install (scripts/azure-sdk-install.ts).
 //
 // One origin serves the app and the tables, as a deployed app would, so the worker is same-origin
 // with its page: files from the directories in AMA_STATIC (path-delimited, first match wins, no
@@ -12,10 +12,16 @@
 'use strict';
 process.env.NODE_ENV = 'production';
 const path = require('node:path');
-const express = require('express');
+// The SDK comes from the cached install (scripts/azure-sdk-install.ts), never from the checkout's node_modules.
+if (!process.env.AZURE_SDK_DIR) {
+  process.stderr.write('AZURE_SDK_DIR must name the cached Azure Mobile Apps SDK install (scripts/azure-sdk-install.ts)\n');
+  process.exit(1);
+}
+const sdkRequire = require('node:module').createRequire(require('node:path').join(process.env.AZURE_SDK_DIR, 'package.json'));
+const express = sdkRequire('express');
 // The provider's own connection cache: sqlite3 never shares ':memory:', so this is the way to its database.
-const sqliteConnection = require('azure-mobile-apps/src/data/sqlite/connections');
-const azureMobileApps = require('azure-mobile-apps');
+const sqliteConnection = sdkRequire('azure-mobile-apps/src/data/sqlite/connections');
+const azureMobileApps = sdkRequire('azure-mobile-apps');
 
 const TABLE = 'todoitem';
 const app = express();

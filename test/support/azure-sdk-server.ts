@@ -1,6 +1,6 @@
 /**
  * The genuine Azure Mobile Apps Node server (azure-sdk-server.cjs) in a child process, from the
- * install that scripts/azure-sdk-install.ts keeps in the user's cache, plus the view of it from
+ * install that scripts/azure-sdk-install.ts keeps in the user's cache (AZURE_SDK_DIR), plus the view of it from
  * Node that tests use to seed, edit and check rows (v2, the SDK's only dialect).
  *
  *     const sdk = await startAzureSdkServer({ sdkDir: inject('azureSdkDir'), staticDirs: [www, dist] });
@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { azureSdkNodePath } from '../../scripts/azure-sdk-install.js';
+import { azureSdkEnv } from '../../scripts/azure-sdk-install.js';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'azure-sdk-server.cjs');
 export const AZURE_TABLE = 'todoitem';
@@ -62,7 +62,7 @@ export function startAzureSdkServer(options: AzureSdkServerOptions): Promise<Azu
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SCRIPT], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_PATH: azureSdkNodePath(options.sdkDir), AMA_STATIC: (options.staticDirs ?? []).join(path.delimiter) },
+      env: { ...process.env, ...azureSdkEnv(options.sdkDir), AMA_STATIC: (options.staticDirs ?? []).join(path.delimiter) },
     });
     let stdout = '';
     let stderr = '';
