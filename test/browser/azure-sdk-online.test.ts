@@ -90,8 +90,8 @@ describe('azure-sdk-online', () => {
     expect((without as Json[]).length).toBe(14);
     expect(withWorker).toEqual(without);
     // Under the worker the very first read was forwarded (F-04); after the pull none left the worker (F-05).
-    const appReads = (sent: typeof stack.proxy.sent) => sent.filter((s) => !s.url.searchParams.has('__includeDeleted'));
-    expect(appReads(stack.proxy.sent.slice(0, 1)).map((s) => s.url.pathname)).toEqual(['/tables/todoitem/b1']);
+    const appReads = (sent: typeof stack.proxy.sent) => sent.filter((s) => s.url.pathname.startsWith('/tables/todoitem') && !s.url.searchParams.has('__includeDeleted'));
+    expect(appReads(stack.proxy.sent).slice(0, 1).map((s) => s.url.pathname)).toEqual(['/tables/todoitem/b1']);
     expect(pulledAt).toBeGreaterThan(0);
     expect(appReads(stack.proxy.sent.slice(pulledAt))).toEqual([]);
   });
