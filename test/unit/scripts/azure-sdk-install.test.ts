@@ -55,11 +55,12 @@ function ensureInChild(cacheHome: string, manifestDir: string): Child {
 }
 
 async function until(predicate: () => boolean, what: string): Promise<void> {
-  for (const deadline = Date.now() + 15_000; !predicate(); await new Promise((r) => setTimeout(r, 25)))
+  for (const deadline = Date.now() + 60_000; !predicate(); await new Promise((r) => setTimeout(r, 25)))
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
 }
 
-describe('azure-sdk-install', () => {
+// Each test runs npm ci (about a second when quiet); the shared machine can make that many times longer.
+describe('azure-sdk-install', { timeout: 60_000 }, () => {
   test('two processes installing at once: one installs, the other waits for it, both get the same complete copy, nothing is left behind', async () => {
     const cacheHome = tempDir('ama-cache-');
     const manifestDir = manifest({}, 'concurrent');
@@ -80,7 +81,7 @@ describe('azure-sdk-install', () => {
     const logs: string[] = [];
     expect(await ensureAzureSdk({ cacheHome, manifestDir, modules: [], log: (t) => logs.push(t) })).toBe(dir);
     expect(logs).toEqual([]);
-  });
+  }, 120_000); // two tsx processes and an npm ci: about 2 s on a quiet machine, far more on a shared busy one
 
   test('the cache lives outside the checkout, keyed by the lockfile', () => {
     const cacheHome = tempDir('ama-cache-');
