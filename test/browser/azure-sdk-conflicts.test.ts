@@ -206,6 +206,36 @@ describe('azure-sdk-conflicts', () => {
     await app.close();
   });
 
+  test('K-05 U-12: re-inserting an id whose delete the SDK confirmed: its 409 echo, the lookup finds the tombstone, the row is undeleted and written, no conflict held', async () => {
+    const app = await offlineApp('hold');
+    const api = pageApi(app.page);
+    const read = etagOf((await api.get('k1')).body as Row);
+    expect((await api.remove('k1', read)).status).toBe(200);
+    await app.setOffline(false);
+    await settled(app.page);
+    const tombstone = await serverRowOf();
+    expect(tombstone['deleted']).toBe(true);
+    await app.setOffline(true);
+    expect((await api.insert({ id: 'k1', text: 'again', done: true, rank: 2 })).status).toBe(201);
+    await app.setOffline(false);
+    await settled(app.page);
+    const revived = stack.proxy.writes().find((s) => s.method === 'POST' && s.url.pathname.endsWith('/k1'))?.responseBody as Row | undefined;
+    expect(traffic()).toEqual([
+      `DELETE ${read} 200`,
+      'POST - 409',
+      'GET lookup 200',
+      `POST ${etagOf(tombstone)} 201`,
+      `PATCH ${etagOf(revived ?? {})} 200`,
+    ]);
+    expect(await syncApi(app.page).conflicts()).toEqual([]);
+    const now = await serverRowOf();
+    expect(now['deleted']).toBe(false);
+    expect(appFields(now)).toEqual({ id: 'k1', text: 'again', done: true, rank: 2, note: null });
+    expect((await api.get('k1')).body).toEqual(now);
+    expect([...app.devtools.errors]).toEqual([]);
+    await app.close();
+  });
+
   test('K-01 K-03 U-12: serverWins on an update the SDK answers 404 (a tombstone) removes the local row', async () => {
     const app = await offlineApp('serverWins');
     const api = pageApi(app.page);
