@@ -5,14 +5,12 @@
  * state (the rows reset and seeded before each run), and returns both results to compare.
  *
  * The write half of T-03 (insert, update with version, stale update 412 with `serverInstance`,
- * retry, stale delete 412, delete) is the shared flow module `test/support/azure-online-flow.ts`
- * that issue 9's online write-through brings; with it this file gains one test:
- *     const { without, withWorker } = await bothWays(runAzureOnlineFlow);
- *     expect(withWorker).toEqual(without);
- * Until then the reads of the flow (lookup, queries, a missing id) are compared here.
+ * retry, stale delete 412, delete) is the shared flow module `test/support/azure-online-flow.ts`,
+ * run both ways below; the reads of the flow (lookup, queries, a missing id) are compared too.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
+import { runAzureOnlineFlow, type FlowCheck } from '../support/azure-online-flow.js';
 import { plainV2Page, useAzureSdkStack } from './fixtures/e2e/azure-sdk-stack.js';
 import { openApp, openPlain, pageApi, waitForPull, type Json, type Row } from './fixtures/e2e/harness.js';
 
@@ -25,7 +23,11 @@ type Flow = (page: Page) => Promise<Json>;
  * The flow's results straight to the SDK (no worker) and under the worker (v2 drop-in). `prepare`
  * runs before each run (default: every row deleted), so both start from equal server state.
  */
-async function bothWays(flow: Flow, prepare: () => Promise<void> = () => stack.sdk.reset()): Promise<{ without: Json; withWorker: Json }> {
+async function bothWays(
+  flow: Flow,
+  prepare: () => Promise<void> = () => stack.sdk.reset(),
+  beforeWorker: () => void = () => undefined,
+): Promise<{ without: Json; withWorker: Json }> {
   await prepare();
   const plain = await openPlain(stack.browser, stack.origin, '/azure-bare.html');
   const without = await flow(plain.page);
@@ -33,6 +35,7 @@ async function bothWays(flow: Flow, prepare: () => Promise<void> = () => stack.s
 
   await prepare();
   stack.proxy.clear();
+  beforeWorker();
   const app = await openApp(stack.browser, stack.proxy, '/azure.html');
   const withWorker = await flow(app.page);
   expect([...app.devtools.errors]).toEqual([]);
@@ -61,6 +64,8 @@ const SEEDS: Row[] = [
 
 /** Where the proxy's record stood when the worker's first pull had finished. */
 let pulledAt = -1;
+/** Lets the worker's first pull answer: held until the first reads went (the page's load pulls at once, T-09). */
+let releasePull: (() => void) | null = null;
 
 /** The read steps of the online flow: lookups (one missing) and the app's queries. */
 async function readFlow(page: Page): Promise<Json> {
@@ -74,6 +79,7 @@ async function readFlow(page: Page): Promise<Json> {
   // Under the worker the first reads were forwarded (F-04) and started the first pull; after it they are local (F-05).
   const hasWorker = await page.evaluate(() => navigator.serviceWorker.controller !== null);
   if (hasWorker) {
+    releasePull?.();
     await waitForPull(page);
     pulledAt = stack.proxy.sent.length;
   }
@@ -86,7 +92,10 @@ describe('azure-sdk-online', () => {
   test('F-04 F-05 F-06: the official client\'s online reads (T-03\'s lookups and queries) give the same results with the worker as without it, before and after the first pull', async () => {
     for (const row of SEEDS) await stack.sdk.insert(row);
     // Reads only: both runs see the very same rows, system properties included.
-    const { without, withWorker } = await bothWays(readFlow, () => Promise.resolve());
+    // The worker's first pull is held until the first reads went, so they meet a table not pulled yet (F-04).
+    const { without, withWorker } = await bothWays(readFlow, () => Promise.resolve(), () => {
+      releasePull = stack.proxy.holdAnswer((s) => s.url.searchParams.get('__includeDeleted') === 'true').release;
+    });
     expect((without as Json[]).length).toBe(14);
     expect(withWorker).toEqual(without);
     // Under the worker the very first read was forwarded (F-04); after the pull none left the worker (F-05).
@@ -94,6 +103,18 @@ describe('azure-sdk-online', () => {
     expect(appReads(stack.proxy.sent).slice(0, 1).map((s) => s.url.pathname)).toEqual(['/tables/todoitem/b1']);
     expect(pulledAt).toBeGreaterThan(0);
     expect(appReads(stack.proxy.sent.slice(pulledAt))).toEqual([]);
+  });
+
+  // Two page loads and the flow's 20 steps both ways: about 4 s on a quiet machine.
+  test('T-01 T-02 T-03: the official client\'s online write flow gives the same results with the worker as without it, on the genuine server', async () => {
+    const flow: Flow = async (page) => (await runAzureOnlineFlow(page, stack.origin, { id: 'flow-1' })) as unknown as Json;
+    const { without, withWorker } = await bothWays(flow);
+    const steps = without as unknown as FlowCheck[];
+    // The flow saw what the genuine server answers: a stale update or delete is 412 with the current row.
+    expect(steps.find((c) => c.step === 'update with a stale version')?.value).toMatchObject({ ok: false, status: 412, serverInstance: { text: 'second' } });
+    expect(steps.find((c) => c.step === 'the serverInstance is the current row')?.value).toBe(true);
+    expect(steps.find((c) => c.step === 'delete with a stale version')?.value).toMatchObject({ ok: false, status: 412 });
+    expect(withWorker).toEqual(without);
   });
 
   test('F-14 S-36: a malformed $filter gets 400 invalid_filter from the worker even before the first pull; the SDK, which answers 500, never sees it', async () => {

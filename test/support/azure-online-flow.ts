@@ -22,7 +22,7 @@ export interface FlowCheck {
 }
 
 export interface AzureOnlineFlowOptions {
-  /** The table (default `todoitem`). */
+  /** The table (default `todoitem`); its rows have `text`, `done` and `rank` (the genuine server's columns). */
   readonly table?: string;
   /** The row id the run uses (default a fresh random one, so runs against one server never collide). */
   readonly id?: string;
@@ -55,7 +55,7 @@ const FLOW = `async ({ serverUrl, table: tableName, id }) => {
   const count = async () => (await table.where({ id }).includeTotalCount().take(0).read()).totalCount;
 
   await step('query before insert', rows);
-  const inserted = await step('insert', () => table.insert({ id, text: 'first', complete: false, rank: 1 }));
+  const inserted = await step('insert', () => table.insert({ id, text: 'first', done: false, rank: 1 }));
   await step('lookup after insert', () => table.lookup(id));
   await step('query after insert', rows);
   await step('count after insert', count);
@@ -66,10 +66,11 @@ const FLOW = `async ({ serverUrl, table: tableName, id }) => {
     failure,
   );
   checks.push({ step: 'update with a stale version', value: stale });
-  checks.push({ step: 'the serverInstance is the current row', value: stale.serverInstance !== null && updated !== null && stale.serverInstance.version === updated.version });
+  const current = stale.ok ? null : stale.serverInstance;
+  checks.push({ step: 'the serverInstance is the current row', value: current !== null && updated !== null && current.version === updated.version });
   await step('lookup after the stale update', () => table.lookup(id));
   const retried = await step('retry with serverInstance.version', () =>
-    table.update({ id, text: 'third', rank: 3, version: stale.serverInstance ? stale.serverInstance.version : null }),
+    table.update({ id, text: 'third', rank: 3, version: current ? current.version : null }),
   );
   await step('query after the retry', rows);
   await step('delete with a stale version', () => table.del({ id, version: inserted && inserted.version }));
