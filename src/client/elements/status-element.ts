@@ -13,6 +13,7 @@ const CSS = `
 .frame { background: var(--_bg); border: 1px solid var(--_border); border-radius: var(--_radius); padding: 0.6em 0.9em; }
 .bar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em 0.9em; }
 .counts { flex: 1 1 auto; display: flex; flex-wrap: wrap; gap: 0 0.9em; min-width: 0; }
+.end { margin-left: auto; display: flex; align-items: center; gap: 0.9em; white-space: nowrap; }
 .counts > span + span::before { content: '·'; margin-right: 0.9em; color: var(--_muted); }
 .held { color: var(--_warning); font-weight: 600; }
 .failed { color: var(--_danger); font-weight: 600; }
@@ -58,7 +59,7 @@ export class TablesyncStatusElement extends SyncElement {
       h(
         'div',
         { class: 'frame', part: 'frame' },
-        h('div', { class: 'bar', role: 'group', 'aria-label': 'Sync status', part: 'bar' }, this.#badge, this.#counts, this.#last, this.#button),
+        h('div', { class: 'bar', role: 'group', 'aria-label': 'Sync status', part: 'bar' }, this.#badge, this.#counts, h('span', { class: 'end' }, this.#last, this.#button)),
         this.#notice,
         this.#progress,
         this.#message,
@@ -151,7 +152,9 @@ export class TablesyncStatusElement extends SyncElement {
 
     const counts: HTMLElement[] = [];
     if (status !== null) {
-      counts.push(h('span', { class: 'pending' }, status.pending === 0 ? 'All changes synced' : `${count(status.pending, 'change', 'changes')} waiting`));
+      const settled = status.pending === 0 && status.held === 0 && status.failed === 0;
+      if (settled) counts.push(h('span', { class: 'pending' }, 'All changes synced'));
+      else if (status.pending > 0) counts.push(h('span', { class: 'pending' }, `${count(status.pending, 'change', 'changes')} waiting`));
       if (status.held > 0) counts.push(h('span', { class: 'held' }, count(status.held, 'conflict', 'conflicts')));
       if (status.failed > 0) counts.push(h('span', { class: 'failed' }, `${status.failed} failed`));
     }
