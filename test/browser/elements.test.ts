@@ -149,6 +149,43 @@ describe('elements', () => {
     await app.close();
   });
 
+  test('npm users: the ESM bundle defines nothing until defineTablesyncElements(), and the elements use the client given as a property', async () => {
+    const context = await stack.browser.newContext();
+    try {
+      const page = await context.newPage();
+      // The npm entry is not served at the root; here the page gets it as a bundler would ship it.
+      await page.route(`${stack.origin}/tablesync.mjs`, (route) => route.fulfill({ path: path.resolve('dist/tablesync.mjs'), contentType: 'text/javascript' }));
+      await page.goto(`${stack.origin}/bare.html`);
+      // A string, so the test runner does not rewrite its dynamic imports.
+      const before = await page.evaluate(`(async () => {
+        const elements = await import(location.origin + '/tablesync-elements.js');
+        const undefinedAfterImport = customElements.get('tablesync-status') === undefined;
+        // A tag in the page before its class is defined, its client set as a plain property meanwhile.
+        const early = document.createElement('tablesync-status');
+        document.body.append(early);
+        const { registerSync } = await import(location.origin + '/tablesync.mjs');
+        const client = await registerSync({ tables: ['todoitem'] });
+        early.client = client;
+        elements.defineTablesyncElements();
+        elements.defineTablesyncElements(); // twice is harmless
+        const late = document.createElement('tablesync-conflicts');
+        late.client = client;
+        document.body.append(late);
+        return { undefinedAfterImport, tablesync: 'tablesync' in window };
+      })()`);
+      expect(before).toEqual({ undefinedAfterImport: true, tablesync: false });
+      await shows(statusOf(page).locator('[part=badge]'), 'Online', 'the status over the given client');
+      await shows(statusOf(page).locator('[part=counts]'), 'All changes synced', 'its counts');
+      expect(await conflictsOf(page).getAttribute('data-count')).toBe('0');
+      // The upgraded element took the early property over: setting it again goes through its setter.
+      await statusOf(page).evaluate((host) => ((host as unknown as { client: unknown }).client = null));
+      await shows(statusOf(page).locator('[part=badge]'), 'Not connected', 'no client, and no window.tablesync to fall back on');
+      expect(await statusOf(page).getByRole('button', { name: 'Sync now' }).getAttribute('aria-disabled')).toBe('true');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('U-22 W-01: <tablesync-status> shows offline, counts offline writes as they are journaled, and "Sync now" pushes them', async () => {
     const app = await openApp(stack.browser, stack.proxy, '/elements.html');
     const page = app.page;
