@@ -1,6 +1,6 @@
 // The app shell offline (DESIGN.md §5): after one online visit the demo in public/ reloads, opens
 // afresh and cold-starts (a relaunched profile on the same port) with the network cut, its drop-in
-// running and /tables answered locally; its manifest and the icons it names are kept too, so
+// and its status element running and /tables answered locally; its manifest and the icons it names are kept too, so
 // Chromium finds it installable offline and the installed app launches offline with its name and
 // icons; `shell=off` leaves pages to the network; F-15: no cached request carries a token. One
 // browser profile, tests in order.
@@ -139,7 +139,7 @@ test('a first online visit leaves the page, its scripts, style, the drop-in, the
   });
   expect(created).toEqual({ status: 201, local: 'local' });
   // The manifest and the PNG icons are fetched by no page load: the worker learns them from the document.
-  const wanted = ['/', '/app.js', '/style.css', '/tablesync.js', '/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png'];
+  const wanted = ['/', '/app.js', '/style.css', '/tablesync.js', '/tablesync-elements.js', '/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png'];
   await waitFor(async () => {
     const paths = await cachedPaths();
     return wanted.every((p) => paths.includes(p));
@@ -154,6 +154,11 @@ test('offline, a reload and a fresh navigation to / are served by the worker; th
     await page.reload();
     await appShows(page, 'water the shell');
     expect(await readTodos()).toMatchObject({ status: 200, local: 'local', texts: ['water the shell'] });
+    // The demo's status element, from the shell cache too, says so. (After an emulated-offline reload the
+    // page's navigator.onLine reads true here, so it may only know that the worker's pull failed.)
+    await waitFor(async () => /^(Offline|Server unreachable)$/.test((await page.locator('tablesync-status [part=badge]').textContent()) ?? ''), {
+      message: 'the status element offline',
+    });
     // A file never cached fails as it would without the worker, and raises no worker error.
     const image = await page.evaluate(
       () =>
