@@ -49,7 +49,8 @@ export function classifyPushResponse(op: Op, answer: PushAnswer, now: number): P
 /**
  * Classifies a conflict status once the server row is known (from the body or the U-12 lookup; null when the
  * lookup found none): U-10 (delete vs tombstone or none), U-11 (adopt a live row holding the snapshot; one holding
- * only an earlier `unconfirmed` snapshot is `adopt-rebase`, P10 + P12, whatever the op's kind), K-01.
+ * only an earlier `unconfirmed` snapshot is `adopt-rebase`, P10 + P12, whatever the op's kind), an insert over a
+ * tombstone rebased as an undelete (`adopt-rebase`), K-01.
  */
 export function classifyWithServerRow(op: Op, status: number, serverRow: Item | null): PushOutcome {
   const live = serverRow !== null && !isTombstone(serverRow);
@@ -60,6 +61,9 @@ export function classifyWithServerRow(op: Op, status: number, serverRow: Item | 
     return echoOfUnconfirmed ? { kind: 'adopt-rebase', serverRow } : { kind: 'conflict', reason: 'precondition', status, serverRow };
   }
   if ((status === 404 || status === 410) && op.kind === 'update') return { kind: 'conflict', reason: 'deleted-on-server', status, serverRow };
+  // An insert carries no base: over a tombstone (this device's own confirmed delete, or another's) it re-creates
+  // the row, rebased on the tombstone as an undelete (K-05's requests), rather than holding a conflict nobody caused.
+  if (op.kind === 'insert' && status === 409 && serverRow !== null && !live) return { kind: 'adopt-rebase', serverRow };
   if (live && (status === 409 || status === 412)) {
     if (holdsSnapshot(op, op.snapshot, serverRow)) return { kind: 'adopt', serverRow };
     if (echoOfUnconfirmed) return { kind: 'adopt-rebase', serverRow };

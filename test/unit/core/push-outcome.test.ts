@@ -41,7 +41,7 @@ describe('classifyPushResponse', () => {
     { id: 'U-11', name: 'an update answered 412 with a live row holding its fields is adopted', op: update, answer: res(412, same), want: { kind: 'adopt', serverRow: same } },
     { id: 'U-11', name: 'an update answered 409 with a live row holding its fields is adopted', op: update, answer: res(409, same), want: { kind: 'adopt', serverRow: same } },
     { id: 'K-01', name: 'an insert answered 409 with another row conflicts as already-exists', op: insert, answer: res(409, other), want: { kind: 'conflict', reason: 'already-exists', status: 409, serverRow: other } },
-    { id: 'K-01', name: 'an insert answered 409 with a tombstone conflicts as already-exists', op: insert, answer: res(409, { ...tomb, text: 'new' }), want: { kind: 'conflict', reason: 'already-exists', status: 409, serverRow: { ...tomb, text: 'new' } } },
+    { id: 'K-05', name: 'an insert answered 409 with a tombstone re-creates the row: rebased on it as an undelete, no conflict', op: insert, answer: res(409, { ...tomb, text: 'old' }), want: { kind: 'adopt-rebase', serverRow: { ...tomb, text: 'old' } } },
     { id: 'K-01', name: 'an update answered 412 with another row conflicts on precondition', op: update, answer: res(412, other), want: { kind: 'conflict', reason: 'precondition', status: 412, serverRow: other } },
     { id: 'K-01', name: 'an update answered 409 with another row conflicts on precondition', op: update, answer: res(409, other), want: { kind: 'conflict', reason: 'precondition', status: 409, serverRow: other } },
     { id: 'K-01', name: 'an insert answered 412 conflicts on precondition', op: insert, answer: res(412, other), want: { kind: 'conflict', reason: 'precondition', status: 412, serverRow: other } },

@@ -336,6 +336,27 @@ describe('push', () => {
     expect(h.ops()).toEqual([]);
   });
 
+  for (const dialect of ['v2', 'v3'] as const) {
+    test(`K-05, W-11 (${dialect}): a row this device deleted (confirmed) and then inserted again is re-created by undelete, no conflict`, async () => {
+      const h = createHarness({ tables: [{ name: 'todo', policy: 'hold', upstreamDialect: dialect }] });
+      await h.ready();
+      await h.request('POST', '/tables/todo', { body: { id: 'a', n: 1 } });
+      await h.engine.pull({ table: 'todo' });
+      await h.request('DELETE', '/tables/todo/a');
+      await h.engine.pull({ table: 'todo' });
+      expect(h.server.row('todo', 'a')).toMatchObject({ deleted: true });
+      h.server.requests.length = 0;
+      expect((await h.request('POST', '/tables/todo', { body: { id: 'a', n: 2 } })).status).toBe(201);
+      expect(await h.engine.push({ explicit: true })).toEqual({ completed: 1, failed: 0, held: 0, stopped: null });
+      const tombstone = dialect === 'v2' ? [['POST', '/tables/todo', 409], ['POST', '/tables/todo/a', 201], ['PATCH', '/tables/todo/a', 200]] : [['POST', '/tables/todo', 409], ['PUT', '/tables/todo/a?__includedeleted=true', 200]];
+      expect(h.server.requests.map((r) => [r.method, r.path, r.status])).toEqual(tombstone);
+      expect(h.server.row('todo', 'a')).toMatchObject({ n: 2, deleted: false });
+      expect(h.conflictRecords()).toEqual([]);
+      expect(h.ops()).toEqual([]);
+      expect(h.rows()[0]?.item).toEqual(h.server.row('todo', 'a'));
+    });
+  }
+
   test('U-11, K-01: a 412 whose server row holds none of the sent snapshots still conflicts', async () => {
     const h = createHarness({ tables: [{ name: 'todo', policy: 'hold' }] });
     h.server.write('todo', { id: 'a', text: 's' });
