@@ -19,7 +19,7 @@ export interface HttpAppOptions {
   readonly auth: AuthVerifier | null;
   /** The demo app, served at `/`; null serves none. */
   readonly publicDir: string | null;
-  /** Where `tablesync.js` and `tablesync-sw.js` are built; they are served at the root whatever `publicDir` says. */
+  /** Where `tablesync.js`, `tablesync-sw.js` and `tablesync-elements.js` are built; they are served at the root whatever `publicDir` says. */
   readonly distDir: string;
   readonly bodyLimit: number;
   /** A pino level, or false for no logs. */
@@ -29,7 +29,7 @@ export interface HttpAppOptions {
 }
 
 const TABLE_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'TRACE'] as const;
-const ROOT_SCRIPTS = ['tablesync.js', 'tablesync-sw.js'] as const;
+const ROOT_SCRIPTS = ['tablesync.js', 'tablesync-sw.js', 'tablesync-elements.js'] as const;
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /** Fastify's own failures, mapped to the protocol's codes (S-12, S-39). */
