@@ -93,7 +93,7 @@ describe('e2e-freshness', () => {
   });
 
   // Six triggers, each isolated by waiting for the worker to stop pulling (quiet): about 5 s.
-  test('T-09: the worker pulls at start with a page open, on load and visibility, after a push that replayed ops, on sync and on periodicsync', async () => {
+  test('T-09: the worker pulls at start with a page open, on load and visibility, after a push that replayed ops, on sync, on periodicsync and on refresh()', async () => {
     const app = await openApp(stack.browser, stack.proxy, '/index.html');
     const api = pageApi(app.page);
     await api.list();
@@ -148,6 +148,12 @@ describe('e2e-freshness', () => {
     mark = await quiet(app.page);
     await app.devtools.dispatchPeriodicSync(stack.origin, 'tablesync-pull');
     await pulled(mark, 'on periodicsync');
+    // The page API's refresh(): resolves once the pull it asked for has finished (change-feed pages call it).
+    mark = await quiet(app.page);
+    await stack.remote.insert({ id: 'f1', text: 'refreshed', done: false });
+    await app.page.evaluate(() => (window as unknown as { tablesync: { refresh(t?: string[]): Promise<void> } }).tablesync.refresh(['todoitem']));
+    expect(pullsSince(mark).length).toBeGreaterThan(0);
+    expect(ids(await api.list())).toContain('f1');
     mark = await quiet(app.page);
     await app.devtools.dispatchPeriodicSync(stack.origin, 'another-tag');
     await new Promise((resolve) => setTimeout(resolve, 100));
