@@ -460,6 +460,9 @@ export const malformedFilters: readonly { readonly filter: string; readonly posi
   { filter: 'qty eq 5 or (done eq true', position: 25 },
   { filter: '1 eq 1 eq', position: 9 },
   { filter: '$filter=qty eq 1', position: 0 },
+  // F-14: the server's database cannot hold or compare these, so the core refuses them for the worker too.
+  { filter: "name eq 'a\u0000b'", position: 8 },
+  { filter: "qty eq 1 or name eq '\u0000'", position: 20 },
   { filter: deep(200, '(', 'qty eq 1', ')'), position: 100 },
   { filter: deep(150, 'not ', 'done', ''), position: 400 },
   { filter: `qty eq ${'-'.repeat(150)}1`, position: 107 },

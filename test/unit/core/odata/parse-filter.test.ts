@@ -112,6 +112,14 @@ describe('parseFilter', () => {
     expect(parse("x in (1, -2, 'a', null)")).toEqual({ kind: 'in', operand: field('x'), values: [1, -2, 'a', null] });
   });
 
+  test('F-14: a string literal holding an unpaired surrogate is invalid_filter at the literal; a pair is fine', () => {
+    for (const text of ["name eq '\ud800'", "name eq 'a\udc00'"]) {
+      const r = parseFilter(text);
+      expect(r.ok ? null : [r.error.code, r.error.details['position']]).toEqual(['invalid_filter', 8]);
+    }
+    expect(parse("name eq '\ud83d\ude00'")).toEqual({ kind: 'binary', op: 'eq', left: field('name'), right: lit('\ud83d\ude00') });
+  });
+
   test('substringof(t,s) is normalised to contains(s,t)', () => {
     expect(parse("substringof('ab', name)")).toEqual({ kind: 'call', name: 'contains', args: [field('name'), lit('ab')] });
   });
