@@ -53,12 +53,12 @@ progress('building the bundles');
 const distDir = await buildBundles();
 
 progress('starting the throughput servers');
-const missingBaseline = ensureBaseline(progress);
+const baseline = await ensureBaseline(progress);
 const tsx = ['--import', 'tsx', path.join(BENCH_DIR, 'servers/ours.ts')];
 const children: ServerUnderTest[] = [];
-const startChild = async (key: ServerUnderTest['key'], label: string, args: readonly string[]): Promise<ChildServer | null> => {
+const startChild = async (key: ServerUnderTest['key'], label: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<ChildServer | null> => {
   try {
-    const server = await startChildServer({ label, command: process.execPath, args, env: rowsEnv });
+    const server = await startChildServer({ label, command: process.execPath, args, env: { ...rowsEnv, ...env } });
     children.push({ key, label, server });
     return server;
   } catch (error) {
@@ -70,9 +70,9 @@ const [pglite] = await Promise.all([
   startChild('pglite', 'ours, PGlite', [...tsx, 'pglite']),
   startChild('postgres', 'ours, PostgreSQL 15', [...tsx, 'postgres']),
 ]);
-let amaMissing = missingBaseline;
-if (amaMissing === null) {
-  const ama = await startChild('ama', 'Azure Mobile Apps 4.0.2, SQLite', [path.join(BASELINE_DIR, 'ama-server.cjs')]);
+let amaMissing = baseline.ok ? null : baseline.why;
+if (baseline.ok) {
+  const ama = await startChild('ama', 'Azure Mobile Apps 4.0.2, SQLite', [path.join(BASELINE_DIR, 'ama-server.cjs')], baseline.env);
   if (ama === null) amaMissing = 'the azure-mobile-apps server did not start (see the note above)';
 }
 

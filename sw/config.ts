@@ -5,11 +5,14 @@
  *
  * Query: `tables=todoitem,other`, `upstream=<origin>`, `dialect=v2|v3` (the app's),
  * `upstreamDialect=v2|v3`, `policy=merge|serverWins|clientWins|lastWriteWins|hold`, `debug=1`,
- * `shell=off` (no app-shell cache), `strict=1` (v2 reserved properties refused as the server does: F-12).
+ * `shell=off` (no app-shell cache), `strict=1` (v2 reserved properties refused as the server does: F-12),
+ * `pushIntervalMs` and `requestPushIntervalMs` (the fallback pushes' periods, PROTOCOL.md §3.4.8:
+ * 60000 and 30000 by default; tests shorten them).
  */
 import type { Dialect } from '../src/core/dialect/types.js';
 import type { ConflictPolicy, EngineConfig, EngineTableConfig } from '../src/engine/engine-types.js';
 import type { MetaStore } from '../src/engine/ports.js';
+import { REQUEST_PUSH_INTERVAL_MS, TIMER_PUSH_INTERVAL_MS } from './push-triggers.js';
 
 /** The meta key of the persisted record. */
 export const CONFIG_KEY = 'config';
@@ -63,6 +66,27 @@ export function parseConfigQuery(search: string): { readonly upstream?: string; 
         );
   const upstream = originOf(query.get('upstream'));
   return { ...(upstream === undefined ? {} : { upstream }), tables, debug: query.get('debug') === '1' };
+}
+
+/** The periods of the fallback pushes (U-21), in ms. */
+export interface PushIntervals {
+  /** The timer's period while a page is connected. */
+  readonly pushIntervalMs: number;
+  /** The least time between two pushes started by intercepted requests. */
+  readonly requestPushIntervalMs: number;
+}
+
+/** The fallback periods from the worker's query; a missing or invalid value keeps its default. */
+export function parsePushIntervals(search: string): PushIntervals {
+  const query = new URLSearchParams(search);
+  const ms = (name: keyof PushIntervals, fallback: number): number => {
+    const value = Number(query.get(name) ?? Number.NaN);
+    return Number.isSafeInteger(value) && value > 0 ? value : fallback;
+  };
+  return {
+    pushIntervalMs: ms('pushIntervalMs', TIMER_PUSH_INTERVAL_MS),
+    requestPushIntervalMs: ms('requestPushIntervalMs', REQUEST_PUSH_INTERVAL_MS),
+  };
 }
 
 /** Whether the app-shell cache is on: it is unless the worker's query says `shell=off`. */

@@ -10,7 +10,7 @@ import type { WorkerMessage } from '../src/protocol.js';
 import { createAppShellCache } from './app-shell-cache.js';
 import { createBridge } from './bridge.js';
 import { createClock } from './clock.js';
-import { isShellCacheEnabled, loadConfig } from './config.js';
+import { isShellCacheEnabled, loadConfig, parsePushIntervals } from './config.js';
 import { createEntropy, randomHex } from './entropy.js';
 import { toHttpRequest, toResponse } from './http.js';
 import { openDatabase } from './idb/database.js';
@@ -54,7 +54,10 @@ const shell = createAppShellCache({
   onError: (error) => reportError(error),
 });
 
+const intervals = parsePushIntervals(self.location.search);
 const triggers = createPushTriggers({
+  timerMs: intervals.pushIntervalMs,
+  requestMs: intervals.requestPushIntervalMs,
   backgroundSync: () => hasBackgroundSync(self),
   push: async (explicit) => {
     const { engine } = await boot();
@@ -186,7 +189,9 @@ self.addEventListener('message', (event) => {
   switch (message.type) {
     case 'tablesync:connect': {
       const port = message.port as MessagePort;
-      event.waitUntil(boot().then((rt) => Comlink.expose(rt.bridge, port), reportError));
+      // A page loaded (or reconnected): without Background Sync that is a push trigger too.
+      const connected = boot().then((rt) => Comlink.expose(rt.bridge, port));
+      event.waitUntil(connected.then(() => triggers.pageLoad()).catch(reportError));
       return;
     }
     case 'tablesync:shell-files':

@@ -6,7 +6,8 @@
  * and these triggers retry instead). Whatever the platform, a journaled write is pushed 1 s later
  * if no sync event did it (Chromium keeps a tag whose event died with its worker pending for
  * minutes, and re-registering it fires nothing), and a push stopped by back-off is retried when
- * its back-off ends while the worker lives.
+ * its back-off ends while the worker lives. Without Background Sync a page's load (its connect)
+ * pushes too, as a worker start does. The worker's query can shorten both periods (config.ts).
  */
 
 export const REQUEST_PUSH_INTERVAL_MS = 30_000;
@@ -28,6 +29,10 @@ export interface PushTriggerOptions {
   readonly setInterval: (run: () => void, ms: number) => unknown;
   readonly setTimeout: (run: () => void, ms: number) => unknown;
   readonly sleep: (ms: number) => Promise<void>;
+  /** The fallback timer's period; default TIMER_PUSH_INTERVAL_MS (the worker query's `pushIntervalMs`). */
+  readonly timerMs?: number;
+  /** The least time between two request-triggered pushes; default REQUEST_PUSH_INTERVAL_MS (`requestPushIntervalMs`). */
+  readonly requestMs?: number;
 }
 
 /** Waits before re-trying an `online` push that still found no network. */
@@ -39,6 +44,8 @@ export interface PushTriggers {
   /** A write was journaled: push soon unless a sync event does it first. */
   written(): void;
   start(): Promise<void>;
+  /** A page loaded and connected: the user is back, so it ignores back-off, as start does. */
+  pageLoad(): Promise<void>;
   online(): Promise<void>;
   request(): Promise<void>;
   /** A page connected or pinged; starts the 60 s timer on first contact. */
@@ -47,6 +54,8 @@ export interface PushTriggers {
 
 /** Creates the fallback triggers; nothing runs until one is called. */
 export function createPushTriggers(options: PushTriggerOptions): PushTriggers {
+  const timerMs = options.timerMs ?? TIMER_PUSH_INTERVAL_MS;
+  const requestMs = options.requestMs ?? REQUEST_PUSH_INTERVAL_MS;
   let lastRequestPush = Number.NEGATIVE_INFINITY;
   let lastPageContact = Number.NEGATIVE_INFINITY;
   let timer: unknown = null;
@@ -78,6 +87,7 @@ export function createPushTriggers(options: PushTriggerOptions): PushTriggers {
       }, WRITE_PUSH_DELAY_MS);
     },
     start: () => fallback(true),
+    pageLoad: () => fallback(true),
     // The page may hear `online` before the worker's own fetches work again (seen under
     // Playwright's setOffline after a worker restart), so an offline result is retried briefly.
     async online() {
@@ -89,7 +99,7 @@ export function createPushTriggers(options: PushTriggerOptions): PushTriggers {
       }
     },
     request() {
-      if (!needed() || options.now() - lastRequestPush < REQUEST_PUSH_INTERVAL_MS) return Promise.resolve();
+      if (!needed() || options.now() - lastRequestPush < requestMs) return Promise.resolve();
       lastRequestPush = options.now();
       return run(false);
     },
@@ -97,7 +107,7 @@ export function createPushTriggers(options: PushTriggerOptions): PushTriggers {
       lastPageContact = options.now();
       timer ??= options.setInterval(() => {
         if (options.now() - lastPageContact <= PAGE_CONNECTED_MS) void fallback(false);
-      }, TIMER_PUSH_INTERVAL_MS);
+      }, timerMs);
     },
   };
 }

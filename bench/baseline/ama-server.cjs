@@ -4,10 +4,16 @@
 // `{"url": …}` once listening on 127.0.0.1; exits when its stdin closes or on SIGTERM.
 'use strict';
 process.env.NODE_ENV = 'production';
-const express = require('express');
+// The SDK comes from the cached install (scripts/azure-sdk-install.ts), never from the checkout's node_modules.
+if (!process.env.AZURE_SDK_DIR) {
+  process.stderr.write('AZURE_SDK_DIR must name the cached Azure Mobile Apps SDK install (scripts/azure-sdk-install.ts)\n');
+  process.exit(1);
+}
+const sdkRequire = require('node:module').createRequire(require('node:path').join(process.env.AZURE_SDK_DIR, 'package.json'));
+const express = sdkRequire('express');
 // The provider's own connection cache: sqlite3 never caches ':memory:', so this is the way to its database.
-const sqliteConnection = require('azure-mobile-apps/src/data/sqlite/connections');
-const azureMobileApps = require('azure-mobile-apps');
+const sqliteConnection = sdkRequire('azure-mobile-apps/src/data/sqlite/connections');
+const azureMobileApps = sdkRequire('azure-mobile-apps');
 
 const ROWS = Number(process.env.BENCH_ROWS || 10000);
 const columns = { text: 'string', done: 'boolean', category: 'string', rank: 'number' };

@@ -49,19 +49,24 @@ export function classifyPushResponse(op: Op, answer: PushAnswer, now: number): P
 /**
  * Classifies a conflict status once the server row is known (from the body or the U-12 lookup; null when the
  * lookup found none): U-10 (delete vs tombstone or none), U-11 (adopt a live row holding the snapshot; one holding
- * only an earlier `unconfirmed` snapshot is `adopt-rebase`, P10 + P12), K-01.
+ * only an earlier `unconfirmed` snapshot is `adopt-rebase`, P10 + P12, whatever the op's kind), an insert over a
+ * tombstone rebased as an undelete (`adopt-rebase`), K-01.
  */
 export function classifyWithServerRow(op: Op, status: number, serverRow: Item | null): PushOutcome {
   const live = serverRow !== null && !isTombstone(serverRow);
+  // A delete collapsed onto an update whose answer was lost keeps that update's snapshots (§3.3): its echo rebases.
+  const echoOfUnconfirmed = live && (status === 409 || status === 412) && (op.unconfirmed ?? []).some((sent) => holdsSnapshot(op, sent, serverRow));
   if (op.kind === 'delete') {
-    return live && (status === 409 || status === 412)
-      ? { kind: 'conflict', reason: 'precondition', status, serverRow }
-      : { kind: 'done-gone', serverRow };
+    if (!live || (status !== 409 && status !== 412)) return { kind: 'done-gone', serverRow };
+    return echoOfUnconfirmed ? { kind: 'adopt-rebase', serverRow } : { kind: 'conflict', reason: 'precondition', status, serverRow };
   }
   if ((status === 404 || status === 410) && op.kind === 'update') return { kind: 'conflict', reason: 'deleted-on-server', status, serverRow };
+  // An insert carries no base: over a tombstone (this device's own confirmed delete, or another's) it re-creates
+  // the row, rebased on the tombstone as an undelete (K-05's requests), rather than holding a conflict nobody caused.
+  if (op.kind === 'insert' && status === 409 && serverRow !== null && !live) return { kind: 'adopt-rebase', serverRow };
   if (live && (status === 409 || status === 412)) {
     if (holdsSnapshot(op, op.snapshot, serverRow)) return { kind: 'adopt', serverRow };
-    if ((op.unconfirmed ?? []).some((sent) => holdsSnapshot(op, sent, serverRow))) return { kind: 'adopt-rebase', serverRow };
+    if (echoOfUnconfirmed) return { kind: 'adopt-rebase', serverRow };
   }
   const reason: ConflictReason = status === 409 && op.kind === 'insert' ? 'already-exists' : 'precondition';
   return { kind: 'conflict', reason, status, serverRow };

@@ -55,7 +55,8 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       return result;
     },
-    upstreamDialect: (table) => tables.get(table)?.upstreamDialect ?? runtime.observedDialects.get(table) ?? 'v3',
+    // Before any app request, the table's appDialect: a v2-only server ([node]) answers 3.0.0 with 400 (P18).
+    upstreamDialect: (table) => tables.get(table)?.upstreamDialect ?? runtime.observedDialects.get(table) ?? tables.get(table)?.appDialect ?? 'v3',
   };
 
   const emitStatus = async (): Promise<void> => {

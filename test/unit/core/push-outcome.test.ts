@@ -41,7 +41,7 @@ describe('classifyPushResponse', () => {
     { id: 'U-11', name: 'an update answered 412 with a live row holding its fields is adopted', op: update, answer: res(412, same), want: { kind: 'adopt', serverRow: same } },
     { id: 'U-11', name: 'an update answered 409 with a live row holding its fields is adopted', op: update, answer: res(409, same), want: { kind: 'adopt', serverRow: same } },
     { id: 'K-01', name: 'an insert answered 409 with another row conflicts as already-exists', op: insert, answer: res(409, other), want: { kind: 'conflict', reason: 'already-exists', status: 409, serverRow: other } },
-    { id: 'K-01', name: 'an insert answered 409 with a tombstone conflicts as already-exists', op: insert, answer: res(409, { ...tomb, text: 'new' }), want: { kind: 'conflict', reason: 'already-exists', status: 409, serverRow: { ...tomb, text: 'new' } } },
+    { id: 'K-05', name: 'an insert answered 409 with a tombstone re-creates the row: rebased on it as an undelete, no conflict', op: insert, answer: res(409, { ...tomb, text: 'old' }), want: { kind: 'adopt-rebase', serverRow: { ...tomb, text: 'old' } } },
     { id: 'K-01', name: 'an update answered 412 with another row conflicts on precondition', op: update, answer: res(412, other), want: { kind: 'conflict', reason: 'precondition', status: 412, serverRow: other } },
     { id: 'K-01', name: 'an update answered 409 with another row conflicts on precondition', op: update, answer: res(409, other), want: { kind: 'conflict', reason: 'precondition', status: 409, serverRow: other } },
     { id: 'K-01', name: 'an insert answered 412 conflicts on precondition', op: insert, answer: res(412, other), want: { kind: 'conflict', reason: 'precondition', status: 412, serverRow: other } },
@@ -207,7 +207,10 @@ describe('unconfirmed sends: an echo of an earlier attempt after a local edit (U
     { id: 'K-01', name: 'an update 412 holding neither still conflicts on precondition', op: editedUpdate, answer: res(412, other), want: { kind: 'conflict', reason: 'precondition', status: 412, serverRow: other } },
     { id: 'K-01', name: 'a tombstone holding an earlier snapshot is no echo', op: editedUpdate, answer: res(412, { ...tomb, text: 'new' }), want: { kind: 'conflict', reason: 'precondition', status: 412, serverRow: { ...tomb, text: 'new' } } },
     { id: 'K-01', name: 'an op stored before the field existed has none unconfirmed and conflicts as before', op: recordedBefore, answer: res(409, same), want: { kind: 'conflict', reason: 'already-exists', status: 409, serverRow: same } },
-    { id: 'U-10', name: 'a delete is unaffected by the snapshots its op sent before', op: { ...del, unconfirmed: [local] }, answer: res(412, same), want: { kind: 'conflict', reason: 'precondition', status: 412, serverRow: same } },
+    { id: 'U-11', name: 'a delete collapsed onto an update whose answer was lost: a 412 holding that update rebases', op: { ...del, unconfirmed: [local] }, answer: res(412, same), want: { kind: 'adopt-rebase', serverRow: same } },
+    { id: 'U-11', name: 'a delete collapsed onto an update whose answer was lost: a 409 holding that update rebases', op: { ...del, unconfirmed: [local] }, answer: res(409, same), want: { kind: 'adopt-rebase', serverRow: same } },
+    { id: 'K-01', name: 'a delete whose 412 holds none of its sent snapshots still conflicts', op: { ...del, unconfirmed: [local] }, answer: res(412, other), want: { kind: 'conflict', reason: 'precondition', status: 412, serverRow: other } },
+    { id: 'U-10', name: 'a delete with sent snapshots answered with a tombstone is done', op: { ...del, unconfirmed: [local] }, answer: res(412, { ...tomb, text: 'new' }), want: { kind: 'done-gone', serverRow: { ...tomb, text: 'new' } } },
   ] as { id: string; name: string; op: Op; answer: PushAnswer; want: PushOutcome }[])('$id: $name', ({ op: o, answer, want }) => {
     expect(classifyPushResponse(o, answer, NOW)).toEqual(want);
   });
@@ -244,6 +247,12 @@ describe('unconfirmed sends: an echo of an earlier attempt after a local edit (U
 
   test('U-11: a delete sends no snapshot and remembers nothing', () => {
     expect(rememberSent(del)).toBe(del);
+  });
+
+  test('U-09, U-11: a delete rebased on the echo of its lost update goes again with If-Match that version', () => {
+    const out = rebasePush({ ...del, unconfirmed: [local] }, same);
+    expect(out).toMatchObject({ kind: 'rebase', row: null, version: 'v2', op: { kind: 'delete', baseVersion: 'v2', baseRow: same, state: 'pending', snapshot: null } });
+    expect('unconfirmed' in out.op).toBe(false);
   });
 
   test('U-09, U-11: the rebase onto the echo keeps the local fields against the server row and clears unconfirmed', () => {

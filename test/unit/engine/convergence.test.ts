@@ -77,7 +77,7 @@ test('W-03, U-23: random writes, pushes, pulls, failures and restarts never leav
       await h.engine.pull({ table: 'todo' });
       expect(live(h.rows().map((r) => r.item))).toEqual(live(h.server.rows('todo')));
     }),
-    { numRuns: 150 },
+    { numRuns: Number(process.env.CONVERGENCE_RUNS ?? 150) },
   );
 }, 60_000);
 
@@ -127,6 +127,6 @@ test('W-01, U-23: with no other device, every acknowledged local write reaches t
       expect(live(h.server.rows('todo'))).toEqual(want);
       expect(live(h.rows().map((r) => r.item))).toEqual(want);
     }),
-    { numRuns: 150 },
+    { numRuns: Number(process.env.CONVERGENCE_RUNS ?? 150) },
   );
 }, 60_000);

@@ -272,6 +272,91 @@ describe('push', () => {
     expect(h.conflictRecords()).toEqual([]);
   });
 
+  // Issue 11's case: an update applied on the server whose answer was lost, then a local delete collapsed onto it
+  // (keeping the old base); the replayed DELETE's 412 holds the device's own update, which is its echo, not a conflict.
+  for (const dialect of ['v2', 'v3'] as const) {
+    test(`U-11, W-09 (${dialect}): update answered but lost, then delete, then replay: no conflict held, the server row deleted`, async () => {
+      const h = createHarness({ tables: [{ name: 'todo', upstreamDialect: dialect }] }); // the default policy, merge
+      h.server.write('todo', { id: 'a', text: 's' });
+      await h.ready();
+      await h.request('PATCH', '/tables/todo/a', { body: { text: 'mine' } });
+      h.server.inject({ kind: 'drop-after-apply' });
+      expect((await h.engine.push()).stopped).toBe('offline');
+      expect(h.server.row('todo', 'a')).toMatchObject({ text: 'mine', version: 'v2' });
+      expect((await h.request('DELETE', '/tables/todo/a')).status).toBe(204); // the app speaks v3
+      expect(h.ops()[0]).toMatchObject({ kind: 'delete', baseVersion: 'v1', unconfirmed: [{ text: 'mine' }] });
+      expect(await h.engine.push({ explicit: true })).toEqual({ completed: 1, failed: 0, held: 0, stopped: null });
+      const update = dialect === 'v2' ? 'PATCH' : 'PUT';
+      expect(h.server.requests.map((r) => [r.method, r.status, r.headers['if-match']])).toEqual([
+        [update, null, '"v1"'],
+        ['DELETE', 412, '"v1"'],
+        ['DELETE', dialect === 'v2' ? 200 : 204, '"v2"'],
+      ]);
+      expect(h.server.row('todo', 'a')).toMatchObject({ deleted: true });
+      expect(h.conflictRecords()).toEqual([]);
+      expect(h.ops()).toEqual([]);
+      expect(h.rows()).toEqual([]);
+    });
+  }
+
+  test('U-11, W-07: insert answered but lost, then update and delete, then replay: one unconditional delete, no conflict', async () => {
+    const h = createHarness();
+    await h.ready();
+    await h.request('POST', '/tables/todo', { body: { id: 'a', n: 1 } });
+    h.server.inject({ kind: 'drop-after-apply' });
+    expect((await h.engine.push()).stopped).toBe('offline');
+    await h.request('PATCH', '/tables/todo/a', { body: { n: 2 } });
+    await h.request('DELETE', '/tables/todo/a');
+    expect(await h.engine.push({ explicit: true })).toEqual({ completed: 1, failed: 0, held: 0, stopped: null });
+    expect(h.server.requests.map((r) => [r.method, r.status, r.headers['if-match'] ?? null])).toEqual([
+      ['POST', null, null],
+      ['DELETE', 204, null],
+    ]);
+    expect(h.server.row('todo', 'a')).toMatchObject({ n: 1, deleted: true });
+    expect(h.server.rows('todo')).toHaveLength(1);
+    expect(h.conflictRecords()).toEqual([]);
+    expect(h.ops()).toEqual([]);
+  });
+
+  test('U-11: insert answered but lost, update, its rebased send answered but lost, then delete and replay: no conflict', async () => {
+    const h = createHarness();
+    await h.ready();
+    await h.request('POST', '/tables/todo', { body: { id: 'a', n: 1 } });
+    h.server.inject({ kind: 'drop-after-apply' });
+    await h.engine.push();
+    await h.request('PATCH', '/tables/todo/a', { body: { n: 2 } });
+    h.server.inject({ kind: 'drop-after-apply' }, { match: (r) => r.method === 'PUT' });
+    expect((await h.engine.push({ explicit: true })).stopped).toBe('offline');
+    expect(h.ops()[0]).toMatchObject({ kind: 'update', baseVersion: 'v1', unconfirmed: [{ n: 2 }] });
+    await h.request('DELETE', '/tables/todo/a');
+    expect(await h.engine.push({ explicit: true })).toEqual({ completed: 1, failed: 0, held: 0, stopped: null });
+    expect(h.server.requests.map((r) => [r.method, r.status])).toEqual([['POST', null], ['POST', 409], ['PUT', null], ['DELETE', 412], ['DELETE', 204]]);
+    expect(h.server.row('todo', 'a')).toMatchObject({ n: 2, deleted: true });
+    expect(h.conflictRecords()).toEqual([]);
+    expect(h.ops()).toEqual([]);
+  });
+
+  for (const dialect of ['v2', 'v3'] as const) {
+    test(`K-05, W-11 (${dialect}): a row this device deleted (confirmed) and then inserted again is re-created by undelete, no conflict`, async () => {
+      const h = createHarness({ tables: [{ name: 'todo', policy: 'hold', upstreamDialect: dialect }] });
+      await h.ready();
+      await h.request('POST', '/tables/todo', { body: { id: 'a', n: 1 } });
+      await h.engine.pull({ table: 'todo' });
+      await h.request('DELETE', '/tables/todo/a');
+      await h.engine.pull({ table: 'todo' });
+      expect(h.server.row('todo', 'a')).toMatchObject({ deleted: true });
+      h.server.requests.length = 0;
+      expect((await h.request('POST', '/tables/todo', { body: { id: 'a', n: 2 } })).status).toBe(201);
+      expect(await h.engine.push({ explicit: true })).toEqual({ completed: 1, failed: 0, held: 0, stopped: null });
+      const tombstone = dialect === 'v2' ? [['POST', '/tables/todo', 409], ['POST', '/tables/todo/a', 201], ['PATCH', '/tables/todo/a', 200]] : [['POST', '/tables/todo', 409], ['PUT', '/tables/todo/a?__includedeleted=true', 200]];
+      expect(h.server.requests.map((r) => [r.method, r.path, r.status])).toEqual(tombstone);
+      expect(h.server.row('todo', 'a')).toMatchObject({ n: 2, deleted: false });
+      expect(h.conflictRecords()).toEqual([]);
+      expect(h.ops()).toEqual([]);
+      expect(h.rows()[0]?.item).toEqual(h.server.row('todo', 'a'));
+    });
+  }
+
   test('U-11, K-01: a 412 whose server row holds none of the sent snapshots still conflicts', async () => {
     const h = createHarness({ tables: [{ name: 'todo', policy: 'hold' }] });
     h.server.write('todo', { id: 'a', text: 's' });

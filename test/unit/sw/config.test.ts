@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import { CONFIG_KEY, loadConfig, parseConfigQuery } from '../../../sw/config.js';
+import { CONFIG_KEY, loadConfig, parseConfigQuery, parsePushIntervals } from '../../../sw/config.js';
+import { REQUEST_PUSH_INTERVAL_MS, TIMER_PUSH_INTERVAL_MS } from '../../../sw/push-triggers.js';
 import type { MetaStore } from '../../../src/engine/ports.js';
 
 const memoryMeta = (initial: Record<string, unknown> = {}): MetaStore & { data: Map<string, unknown> } => {
@@ -41,4 +42,14 @@ test('the query wins over the stored record; a missing record gives no tables on
   const meta = memoryMeta({ [CONFIG_KEY]: { upstream: 'http://old.example', tables: [{ name: 'old' }] } });
   expect((await loadConfig(meta, '?tables=new')).engine).toEqual({ upstream: 'http://old.example', tables: [{ name: 'new' }] });
   expect((await loadConfig(memoryMeta({ [CONFIG_KEY]: 'garbage' }), '')).engine).toEqual({ upstream: '', tables: [] });
+});
+
+test('U-21: pushIntervalMs and requestPushIntervalMs set the fallback periods; missing or invalid values keep 60 s and 30 s', () => {
+  expect(parsePushIntervals('?tables=a&pushIntervalMs=1000&requestPushIntervalMs=250')).toEqual({ pushIntervalMs: 1000, requestPushIntervalMs: 250 });
+  const defaults = { pushIntervalMs: TIMER_PUSH_INTERVAL_MS, requestPushIntervalMs: REQUEST_PUSH_INTERVAL_MS };
+  expect(parsePushIntervals('?tables=a')).toEqual(defaults);
+  expect(defaults).toEqual({ pushIntervalMs: 60_000, requestPushIntervalMs: 30_000 });
+  for (const bad of ['0', '-5', '1.5', 'soon', '', '1e400']) {
+    expect(parsePushIntervals(`?pushIntervalMs=${bad}&requestPushIntervalMs=${bad}`)).toEqual(defaults);
+  }
 });

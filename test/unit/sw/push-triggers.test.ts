@@ -8,7 +8,7 @@ import {
   createPushTriggers,
 } from '../../../sw/push-triggers.js';
 
-function setup(options: { backgroundSync: boolean; results?: (string | null)[]; nextAttemptAt?: number | null }) {
+function setup(options: { backgroundSync: boolean; results?: (string | null)[]; nextAttemptAt?: number | null; timerMs?: number; requestMs?: number }) {
   let now = 0;
   const timeouts: { run: () => void; ms: number }[] = [];
   const pushes: boolean[] = [];
@@ -17,6 +17,8 @@ function setup(options: { backgroundSync: boolean; results?: (string | null)[]; 
   let tick: (() => void) | null = null;
   let period = 0;
   const triggers = createPushTriggers({
+    ...(options.timerMs === undefined ? {} : { timerMs: options.timerMs }),
+    ...(options.requestMs === undefined ? {} : { requestMs: options.requestMs }),
     backgroundSync: () => options.backgroundSync,
     push: async (explicit) => {
       pushes.push(explicit);
@@ -61,6 +63,31 @@ test('U-21: every 60 s while a page is connected; not once pages stopped pinging
   t.tick();
   await Promise.resolve();
   expect(t.pushes).toEqual([false]);
+});
+
+test('U-21: without Background Sync a page load (its connect) pushes, ignoring back-off; with it, only after a stop', async () => {
+  const bare = setup({ backgroundSync: false });
+  await bare.triggers.pageLoad();
+  await bare.triggers.pageLoad();
+  expect(bare.pushes).toEqual([true, true]);
+  const synced = setup({ backgroundSync: true, results: ['offline'] });
+  await synced.triggers.pageLoad();
+  expect(synced.pushes).toEqual([]);
+  await synced.triggers.sync();
+  await synced.triggers.pageLoad();
+  expect(synced.pushes).toEqual([true, true]);
+});
+
+test('U-21: the timer period and the request spacing come from the options (the worker query)', async () => {
+  const t = setup({ backgroundSync: false, timerMs: 1000, requestMs: 500 });
+  t.triggers.pageContact();
+  expect(t.period()).toBe(1000);
+  await t.triggers.request();
+  t.advance(499);
+  await t.triggers.request();
+  t.advance(1);
+  await t.triggers.request();
+  expect(t.pushes).toEqual([false, false]);
 });
 
 test('U-20: with Background Sync only sync and online push, until a push stops; then the fallbacks retry', async () => {
