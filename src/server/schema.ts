@@ -75,7 +75,7 @@ export async function ensureSchema(db: Database, tables: readonly TableConfig[])
     await tx.query(`create sequence if not exists ${VERSION_SEQUENCE} as bigint`);
     await tx.query(PARSE_DATE);
     await tx.query(ARITH);
-    for (const statement of caseMappingFunctions()) await tx.query(statement);
+    for (const statement of await caseMappingFunctions(tx)) await tx.query(statement);
     for (const table of tables) {
       const t = quoteIdent(table.name);
       await tx.query(`create table if not exists ${t} (
