@@ -21,6 +21,12 @@ const LAST = 0x1ffff;
 
 const jsMap = (direction: Direction, c: string): string => (direction === 'lower' ? c.toLowerCase() : c.toUpperCase());
 
+/** The index of a code point in `codePoints()`. */
+const indexOf = (c: string): number => {
+  const cp = c.codePointAt(0) ?? 0;
+  return cp - 1 - (cp > 0xdfff ? 0x800 : 0);
+};
+
 /** Every code point the probe sends: U+0001 to U+1FFFF, without surrogates. */
 function codePoints(): string[] {
   const out: string[] = [];
@@ -54,8 +60,7 @@ function nonAsciiBody(direction: Direction, all: readonly string[], native: read
   }
   if (native !== null) {
     // Exact when the database leaves every rewritten result as it is.
-    const index = new Map(all.map((c, i) => [c, i]));
-    const fixed = differs.every(([, to]) => [...to].every((c) => native[index.get(c) ?? -1] === c));
+    const fixed = differs.every(([, to]) => [...to].every((c) => native[indexOf(c)] === c));
     // The collation named here is the one probed, whatever the argument's (id is collate "C", which maps ASCII alone).
     if (fixed) return rewrite(differs, (sql) => `${direction}((${sql}) collate "default")`);
   }
