@@ -1,6 +1,7 @@
 // The demo todo app. It speaks the Datasync v3 table protocol with plain fetch and knows nothing of
-// tablesync: the drop-in <script> in index.html is what makes these same requests work offline.
-// The one exception is the status strip at the bottom, shown only when window.tablesync exists.
+// tablesync: the drop-in <script> in index.html is what makes these same requests work offline, and
+// its <tablesync-status> and <tablesync-conflicts> tags show the sync state and held conflicts.
+// The one exception: when window.tablesync exists, the list reloads after pulls and resolutions.
 
 const TABLE = '/tables/todoitem';
 const HEADERS = { 'ZUMO-API-VERSION': '3.0.0' };
@@ -15,12 +16,6 @@ const el = {
   count: $('count'),
   error: $('error'),
   template: /** @type {HTMLTemplateElement} */ ($('item-template')),
-  sync: $('sync'),
-  network: $('sync-network'),
-  pending: $('sync-pending'),
-  syncNow: /** @type {HTMLButtonElement} */ ($('sync-now')),
-  conflicts: $('conflicts'),
-  conflictList: $('conflict-list'),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -162,7 +157,6 @@ async function act(write) {
     else showError(err.message);
   }
   await load();
-  void refreshSync();
 }
 
 function showError(message) {
@@ -180,7 +174,7 @@ el.form.addEventListener('submit', (e) => {
 el.showDone.addEventListener('change', () => void load());
 
 // ---------------------------------------------------------------------------------------------
-// The status strip: only when tablesync is present.
+// Only when tablesync is present: show what a pull brought in, and the outcome of a resolved conflict.
 
 let syncStarted = false;
 
@@ -188,90 +182,9 @@ function startSync() {
   const sync = window.tablesync;
   if (!sync || syncStarted) return;
   syncStarted = true;
-  el.sync.hidden = false;
-  sync.on?.('status', (event) => renderStatus(event.status ?? event));
-  sync.on?.('conflict', () => void refreshSync());
   sync.on?.('pulled', () => void load());
-  sync.on?.('pushed', () => void refreshSync());
-  el.syncNow.addEventListener('click', async () => {
-    el.syncNow.disabled = true;
-    el.syncNow.textContent = 'Syncing…';
-    try {
-      await sync.sync();
-      showError(null);
-    } catch (err) {
-      showError(`Sync failed: ${err.message}`);
-    } finally {
-      el.syncNow.disabled = false;
-      el.syncNow.textContent = 'Sync now';
-      await load();
-      await refreshSync();
-    }
-  });
-  window.addEventListener('online', () => void refreshSync());
-  window.addEventListener('offline', () => void refreshSync());
-  void refreshSync();
-  setInterval(() => void refreshSync(), 5000);
-}
-
-async function refreshSync() {
-  const sync = window.tablesync;
-  if (!sync) return;
-  try {
-    const [status, conflicts] = await Promise.all([sync.status(), sync.conflicts('todoitem')]);
-    renderStatus(status);
-    renderConflicts(conflicts);
-  } catch {
-    renderStatus(null);
-  }
-}
-
-function renderStatus(status) {
-  const online = navigator.onLine && (status ? status.online !== false : true);
-  el.network.textContent = online ? 'online' : 'offline';
-  el.network.classList.toggle('badge--offline', !online);
-  if (!status) return;
-  const waiting = status.pending ?? 0;
-  el.pending.textContent = waiting === 1 ? '1 change waiting' : `${waiting} changes waiting`;
-  el.sync.dataset.pending = String(waiting);
-}
-
-function renderConflicts(conflicts) {
-  el.conflicts.hidden = conflicts.length === 0;
-  el.conflictList.replaceChildren(
-    ...conflicts.map((conflict) => {
-      const li = document.createElement('li');
-      li.className = 'conflict';
-      li.dataset.conflictId = String(conflict.id);
-      const describe = (row) => (row ? `“${row.text ?? ''}”${row.done ? ' (done)' : ''}` : 'deleted');
-      const text = document.createElement('p');
-      text.textContent = `Yours: ${describe(conflict.localRow)} · Server: ${describe(conflict.serverRow)}`;
-      const mine = button('Keep mine', () => resolve(conflict, { kind: 'client' }));
-      const theirs = button("Keep server's", () => resolve(conflict, { kind: 'server' }));
-      li.append(text, mine, theirs);
-      return li;
-    }),
-  );
-}
-
-function button(label, onClick) {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = 'button';
-  b.textContent = label;
-  b.addEventListener('click', onClick);
-  return b;
-}
-
-async function resolve(conflict, resolution) {
-  try {
-    await window.tablesync.resolve(conflict.id, resolution);
-    await window.tablesync.push?.();
-  } catch (err) {
-    showError(`Could not resolve: ${err.message}`);
-  }
-  await load();
-  await refreshSync();
+  // Sent by <tablesync-conflicts> after it resolved conflicts.
+  document.addEventListener('tablesync-resolved', () => void load());
 }
 
 // Module scripts run after the deferred drop-in, so window.tablesync is normally set by now.

@@ -21,6 +21,8 @@ export const BUNDLES: readonly BundleSpec[] = [
   { entry: 'sw/index.ts', format: 'iife', fileName: 'tablesync-sw.js' },
   { entry: 'src/client/script.ts', format: 'iife', fileName: 'tablesync.js' },
   { entry: 'src/client/index.ts', format: 'es', fileName: 'tablesync.mjs' },
+  // Loaded by the drop-in only for a page that uses the elements; the npm export `./elements`.
+  { entry: 'src/client/elements/index.ts', format: 'es', fileName: 'tablesync-elements.js' },
 ];
 
 /** The Vite config of one bundle: minified, es2022, sourcemaps, debug logging compiled out. */
@@ -58,7 +60,7 @@ function emitTypes(outDir: string): void {
   if (run.status !== 0) throw new Error('declaration emit failed');
 }
 
-/** Builds `dist/tablesync-sw.js`, `dist/tablesync.js` and `dist/tablesync.mjs` (and, with `types`, their declarations). */
+/** Builds `dist/tablesync-sw.js`, `dist/tablesync.js`, `dist/tablesync.mjs` and `dist/tablesync-elements.js` (and, with `types`, their declarations). */
 export async function buildAll(options: { readonly outDir?: string; readonly types?: boolean } = {}): Promise<void> {
   const outDir = options.outDir ?? path.join(root, 'dist');
   for (const spec of BUNDLES) await build(bundleConfig(spec, outDir));

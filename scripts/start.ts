@@ -8,7 +8,7 @@ const env = process.env;
 
 async function buildIfNeeded(): Promise<void> {
   const dist = path.join(root, 'dist');
-  if (existsSync(path.join(dist, 'tablesync.js')) && existsSync(path.join(dist, 'tablesync-sw.js'))) return;
+  if (['tablesync.js', 'tablesync-sw.js', 'tablesync-elements.js'].every((file) => existsSync(path.join(dist, file)))) return;
   if (!existsSync(path.join(root, 'scripts', 'build.ts'))) {
     console.error('dist/ has no tablesync.js and scripts/build.ts is missing: serving without the drop-in scripts');
     return;
@@ -38,7 +38,7 @@ function authFromEnv(): ServerOptions['auth'] {
 const auth = authFromEnv();
 // The build (on a fresh clone) and the database start overlap: they take the two cores' worth of a cold start.
 const build = buildIfNeeded().catch((error: unknown) => {
-  console.error('building dist/ failed; /tablesync.js and /tablesync-sw.js will 404 until `npm run build`:', error);
+  console.error('building dist/ failed; /tablesync.js, /tablesync-sw.js and /tablesync-elements.js will 404 until `npm run build`:', error);
 });
 const server = await startServer({
   host: env['HOST'] ?? '127.0.0.1',

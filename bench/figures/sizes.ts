@@ -13,6 +13,7 @@ export function measureSizes(distDir: string, report: Report): void {
     { id: '10a', label: 'drop-in script tablesync.js', file: 'tablesync.js', limitKb: 8 },
     { id: '10b', label: 'worker bundle tablesync-sw.js', file: 'tablesync-sw.js', limitKb: 30 },
     { id: '', label: 'npm ESM entry tablesync.mjs (info)', file: 'tablesync.mjs', limitKb: null },
+    { id: '', label: 'elements tablesync-elements.js, lazy (info; npm test: ≤ 8 kB)', file: 'tablesync-elements.js', limitKb: null },
   ];
   const rows = bundles.map((b) => {
     const file = path.join(distDir, b.file);

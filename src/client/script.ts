@@ -1,9 +1,12 @@
 /**
  * The drop-in entry: `<script src="/tablesync.js" data-tables="todoitem" defer></script>`. Reads the
  * tag's `data-*` attributes, calls `registerSync` and sets `window.tablesync` at once to a client
- * whose calls wait for the worker; `await tablesync.ready` gives the connected SyncClient.
+ * whose calls wait for the worker; `await tablesync.ready` gives the connected SyncClient. When the
+ * page uses `<tablesync-status>` or `<tablesync-conflicts>`, it loads the elements bundle, by default
+ * `tablesync-elements.js` next to this script (`data-elements` names another URL, `off` none).
  */
 import { createLazyClient, type LazySyncClient } from './lazy-client.js';
+import { loadElementsWhenUsed } from './load-elements.js';
 import { registerSync, type RegisterSyncOptions } from './register-sync.js';
 
 declare global {
@@ -12,7 +15,8 @@ declare global {
   }
 }
 
-const data = (document.currentScript as HTMLScriptElement | null)?.dataset ?? {};
+const script = document.currentScript as HTMLScriptElement | null;
+const data = script?.dataset ?? {};
 const oneOf = <T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined =>
   allowed.find((item) => item === value);
 const dialect = oneOf(data['dialect'], ['v2', 'v3'] as const);
@@ -32,3 +36,4 @@ const options: RegisterSyncOptions = {
 const ready = registerSync(options);
 ready.catch((error: unknown) => console.error('[tablesync] could not start the service worker', error));
 window.tablesync = createLazyClient(ready);
+if (data['elements'] !== 'off') loadElementsWhenUsed(new URL(data['elements'] ?? 'tablesync-elements.js', script?.src || location.href).href);

@@ -21,7 +21,7 @@ export interface HttpAppOptions {
   readonly publicDir: string | null;
   /** Directories never served, even inside `publicDir` (the embedded database's files). */
   readonly privateDirs?: readonly string[];
-  /** Where `tablesync.js` and `tablesync-sw.js` are built; they are served at the root whatever `publicDir` says. */
+  /** Where `tablesync.js`, `tablesync-sw.js` and `tablesync-elements.js` are built; they are served at the root whatever `publicDir` says. */
   readonly distDir: string;
   readonly bodyLimit: number;
   /** A pino level, or false for no logs. */
@@ -32,7 +32,7 @@ export interface HttpAppOptions {
 
 const TABLE_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'TRACE'] as const;
 const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
-const ROOT_SCRIPTS = ['tablesync.js', 'tablesync-sw.js'] as const;
+const ROOT_SCRIPTS = ['tablesync.js', 'tablesync-sw.js', 'tablesync-elements.js'] as const;
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /** Fastify's own failures, mapped to the protocol's codes (S-12, S-39). */

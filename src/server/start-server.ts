@@ -31,7 +31,7 @@ export interface ServerOptions {
   readonly tables?: readonly TableConfigInput[];
   /** The app served at `/`; default the repository's `public/`; null serves none. */
   readonly publicDir?: string | null;
-  /** Where `tablesync.js` and `tablesync-sw.js` are built; default the repository's `dist/`. */
+  /** Where `tablesync.js`, `tablesync-sw.js` and `tablesync-elements.js` are built; default the repository's `dist/`. */
   readonly distDir?: string;
   /** JWT bearer auth: an HS256 secret or a JWKS URL, optional issuer and audience. */
   readonly auth?: AuthOptions;

@@ -1,8 +1,10 @@
 /**
  * The demo app (public/), driven as a user would: a todo list on plain fetch with the one drop-in
- * tag. Add, toggle, rename and delete work offline; its status strip counts waiting changes,
- * syncs on demand and settles a held conflict with "Keep mine".
+ * tag. Add, toggle, rename and delete work offline; tablesync's <tablesync-status> counts waiting
+ * changes and syncs on demand, and <tablesync-conflicts> settles a held conflict with "Keep mine".
+ * Without the drop-in the same page works online and shows neither element.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -23,6 +25,12 @@ async function add(page: Page, text: string): Promise<void> {
   await shows(page, async () => (await texts(page)).includes(text), `"${text}" in the list`);
 }
 
+const status = (page: Page) => page.locator('tablesync-status');
+const conflicts = (page: Page) => page.locator('tablesync-conflicts');
+const badge = async (page: Page): Promise<string | null> => status(page).locator('[part=badge]').textContent();
+const pending = async (page: Page): Promise<string | null> => status(page).getAttribute('data-pending');
+const syncNow = (page: Page) => status(page).getByRole('button', { name: 'Sync now' });
+
 const serverRows = async (): Promise<Row[]> => [...(await stack.remote.all()).values()].filter((r) => r['deleted'] !== true).map(appFields);
 
 describe('e2e-demo', () => {
@@ -39,10 +47,10 @@ describe('e2e-demo', () => {
     for (const icon of manifest.icons) expect((await fetch(`${stack.origin}${icon.src}`)).status).toBe(200);
   });
 
-  test('F-01 W-05: add, toggle, rename and delete offline; the status strip syncs them and settles a conflict', async () => {
+  test('F-01 W-05 K-09 K-10: add, toggle, rename and delete offline; the status element syncs them and the conflicts element settles a conflict', async () => {
     const app = await openApp(stack.browser, stack.proxy, '/');
     const page = app.page;
-    await page.locator('#sync').waitFor({ state: 'visible' });
+    await shows(page, async () => (await badge(page)) === 'Online', 'the status element');
     await add(page, 'Buy milk');
     await shows(page, async () => (await page.textContent('#count')) === '1 thing to do', 'the count');
     await syncApi(page).pull();
@@ -57,12 +65,12 @@ describe('e2e-demo', () => {
     await shows(page, async () => (await texts(page)).includes('Walk the dog'), 'the rename');
     await page.check('#show-done');
     await shows(page, async () => (await texts(page)).join('|') === 'Walk the dog|Buy milk', 'done items shown last');
-    await shows(page, async () => (await page.textContent('#sync-network')) === 'offline', 'the offline badge');
-    await shows(page, async () => (await page.getAttribute('#sync', 'data-pending')) === '2', 'two changes waiting');
+    await shows(page, async () => (await badge(page)) === 'Offline', 'the offline badge');
+    await shows(page, async () => (await pending(page)) === '2', 'two changes waiting');
 
     await app.setOffline(false);
-    await page.click('#sync-now');
-    await shows(page, async () => (await page.getAttribute('#sync', 'data-pending')) === '0', 'nothing waiting');
+    await syncNow(page).click();
+    await shows(page, async () => (await pending(page)) === '0', 'nothing waiting');
     expect((await serverRows()).map((r) => [r['text'], r['done']]).sort()).toEqual([
       ['Buy milk', true],
       ['Walk the dog', false],
@@ -73,27 +81,52 @@ describe('e2e-demo', () => {
     await item(page, 'Walk the dog').locator('.item__delete').click();
     await shows(page, async () => !(await texts(page)).includes('Walk the dog'), 'the delete');
     await app.setOffline(false);
-    await page.click('#sync-now');
+    await syncNow(page).click();
     await waitFor(async () => (await serverRows()).length === 1, { message: 'the delete on the server' });
     // That sync pulls after it pushed: let it end first, or the server-side edit below arrives by that
     // pull and the rename is rightly refused with 412 against the other device's version (F-11).
-    await shows(page, async () => !(await page.isDisabled('#sync-now')), 'the sync finished');
+    await shows(page, async () => (await syncNow(page).getAttribute('aria-disabled')) === 'false', 'the sync finished');
 
-    // Renamed here while someone renamed it on the server: held (merge cannot pick), then "Keep mine".
+    // Renamed here (offline) while someone renamed it on the server: held (merge cannot pick), then "Keep mine".
     const milk = [...(await stack.remote.all()).values()].find((r) => r['text'] === 'Buy milk')!;
+    await app.setOffline(true);
     await stack.remote.replace(String(milk['id']), { text: 'Buy oat milk', done: true });
     await item(page, 'Buy milk').locator('.item__rename').click();
     await page.fill('#list .item__edit', 'Buy soy milk');
     await page.press('#list .item__edit', 'Enter');
-    await page.click('#sync-now');
-    await page.locator('#conflicts').waitFor({ state: 'visible' });
-    expect(await page.textContent('#conflict-list')).toContain('Buy soy milk');
-    expect(await page.textContent('#conflict-list')).toContain('Buy oat milk');
-    await page.click('#conflict-list button:has-text("Keep mine")');
+    await shows(page, async () => (await texts(page)).includes('Buy soy milk'), 'the offline rename');
+    await app.setOffline(false);
+    const card = conflicts(page).locator('li.card');
+    await card.waitFor();
+    expect(await card.textContent()).toContain('Buy soy milk');
+    expect(await card.textContent()).toContain('Buy oat milk');
+    await card.getByRole('button', { name: 'Keep mine', exact: true }).click();
     await waitFor(async () => (await serverRows()).map((r) => r['text']).join() === 'Buy soy milk', { message: 'mine on the server' });
-    await page.locator('#conflicts').waitFor({ state: 'hidden' });
+    await card.waitFor({ state: 'detached' });
+    await shows(page, async () => (await texts(page)).includes('Buy soy milk'), 'mine in the list');
 
     expect([...app.devtools.errors]).toEqual([]);
     await app.close();
+  });
+
+  test('F-01: without the drop-in the demo works online and shows neither element', async () => {
+    // The same page without its tablesync tag, served from a copy of public/ through the same server.
+    const html = fs.readFileSync(path.join(PUBLIC, 'index.html'), 'utf8');
+    const without = html.replace(/<script src="\/tablesync\.js"[^>]*><\/script>/, '');
+    expect(without).not.toContain('tablesync.js');
+    const page = await stack.browser.newPage();
+    try {
+      await page.route(`${stack.origin}/`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: without }));
+      await page.goto(`${stack.origin}/`);
+      await add(page, 'Plain online todo');
+      expect((await serverRows()).map((r) => r['text'])).toEqual(['Plain online todo']);
+      const absent = await page.evaluate(() => [customElements.get('tablesync-status'), customElements.get('tablesync-conflicts'), (window as { tablesync?: unknown }).tablesync].map((x) => x === undefined));
+      expect(absent).toEqual([true, true, true]);
+      expect(await status(page).isVisible()).toBe(false);
+      expect(await conflicts(page).isVisible()).toBe(false);
+      expect(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.includes('tablesync')))).toBe(false);
+    } finally {
+      await page.close();
+    }
   });
 });

@@ -36,7 +36,7 @@ test('S-01: npm start serves the demo at /, answers /tables and /healthz, and st
   const home = await fetch(`${url}/`);
   expect(home.status).toBe(200);
   expect(home.headers.get('content-type')).toMatch(/text\/html/);
-  for (const file of ['tablesync.js', 'tablesync-sw.js']) {
+  for (const file of ['tablesync.js', 'tablesync-sw.js', 'tablesync-elements.js']) {
     const r = await fetch(`${url}/${file}`);
     expect([file, r.status]).toEqual([file, 200]);
     expect(r.headers.get('content-type')).toMatch(/javascript/);

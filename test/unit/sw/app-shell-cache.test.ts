@@ -188,3 +188,70 @@ describe('warm: files a page loaded before the worker controlled it', () => {
     expect(stores.get(SHELL_CACHE)?.size ?? 0).toBe(0);
   });
 });
+
+describe('the manifest a stored document links to, and the files it names (installed app offline)', () => {
+  const html = (head: string) => new Response(`<!doctype html><html><head>${head}</head><body></body></html>`, { headers: { 'content-type': 'text/html; charset=utf-8' } });
+  const manifest = {
+    name: 'Todo',
+    start_url: '/?source=pwa',
+    icons: [{ src: '/icon.svg' }, { src: 'icons/192.png', sizes: '192x192' }, { src: 'https://cdn.example/512.png' }, { src: '/icons/192.png' }],
+  };
+  /** A site: `/` links to `/app/manifest.json`, which names its icons and start URL; every file is recorded when fetched. */
+  function site(overrides: Readonly<Record<string, () => Response>> = {}) {
+    const fetched: string[] = [];
+    const files: Record<string, () => Response> = {
+      '/': () => html('<link rel="stylesheet" href="/style.css"><link rel="manifest" href="/app/manifest.json">'),
+      '/app/manifest.json': () => Response.json(manifest, { headers: { 'content-type': 'application/manifest+json' } }),
+      ...overrides,
+    };
+    const network = async (r: Request) => {
+      const url = new URL(r.url);
+      fetched.push(url.pathname + url.search);
+      return (files[url.pathname] ?? (() => new Response(`file ${url.pathname}`)))();
+    };
+    return { network, fetched };
+  }
+  const storedPaths = (stores: Map<string, Map<string, Response>>) =>
+    [...(stores.get(SHELL_CACHE)?.keys() ?? [])].map((url) => new URL(url).pathname + new URL(url).search).sort();
+
+  test('warm: a document brings its manifest, the manifest its same-origin icons and start URL (relative to the manifest)', async () => {
+    const { caches, stores } = memoryCaches();
+    const { network, fetched } = site();
+    await shellWith(network, caches).shell.warm([`${origin}/`]);
+    expect(storedPaths(stores)).toEqual(['/', '/?source=pwa', '/app/icons/192.png', '/app/manifest.json', '/icon.svg', '/icons/192.png']);
+    expect(fetched.filter((p) => p === '/app/manifest.json')).toHaveLength(1);
+  });
+
+  test('a navigation answered by the network brings them too; cached files are not fetched again', async () => {
+    const { caches, stores } = memoryCaches({ [SHELL_CACHE]: { [`${origin}/icon.svg`]: 'svg' } });
+    const { network, fetched } = site();
+    const { shell, onError } = shellWith(network, caches);
+    await shell.respond(navigation('/')).stored;
+    expect(storedPaths(stores)).toEqual(['/', '/?source=pwa', '/app/icons/192.png', '/app/manifest.json', '/icon.svg', '/icons/192.png']);
+    expect(fetched).not.toContain('/icon.svg');
+    expect(onError).not.toHaveBeenCalled();
+  });
+
+  test('a manifest the browser fetches (network first) brings the icons it newly names', async () => {
+    const { caches, stores } = memoryCaches();
+    const { network } = site({ '/app/manifest.json': () => Response.json({ icons: [{ src: '/new-icon.png' }] }) });
+    const { shell } = shellWith(network, caches);
+    await shell.respond(request('/app/manifest.json', { destination: 'manifest' })).stored;
+    expect(storedPaths(stores)).toEqual(['/app/manifest.json', '/new-icon.png']);
+  });
+
+  const quiet = [
+    { name: 'no manifest link', page: () => html('<link rel="icon" href="/icon.svg">') },
+    { name: 'a foreign manifest', page: () => html('<link rel="manifest" href="https://other.example/m.json">') },
+    { name: 'a manifest that is not JSON', page: () => html('<link rel="manifest" href="/bad.json">') },
+    { name: 'a document that is not HTML', page: () => new Response('<link rel="manifest" href="/app/manifest.json">', { headers: { 'content-type': 'text/plain' } }) },
+  ];
+  test.each(quiet)('$name: only the document is stored, and nothing is reported', async ({ page }) => {
+    const { caches, stores } = memoryCaches();
+    const { network } = site({ '/': page, '/bad.json': () => new Response('{nope', { headers: { 'content-type': 'application/json' } }) });
+    const { shell, onError } = shellWith(network, caches);
+    await shell.warm([`${origin}/`]);
+    expect(storedPaths(stores).filter((p) => p !== '/bad.json')).toEqual(['/']);
+    expect(onError).not.toHaveBeenCalled();
+  });
+});
