@@ -5,10 +5,10 @@
  *
  * Query: `tables=todoitem,other`, `upstream=<origin>`, `dialect=v2|v3` (the app's),
  * `upstreamDialect=v2|v3`, `policy=merge|serverWins|clientWins|lastWriteWins|hold`, `debug=1`,
- * `shell=off` (no app-shell cache), `pushIntervalMs` and `requestPushIntervalMs` (the fallback
- * pushes' periods, PROTOCOL.md §3.4.8: 60000 and 30000 by default; tests shorten them), and
- * PROTOCOL.md §3.9's `writes=online-first|local-first`, `writeTimeoutMs`, `maxStaleMs`,
- * `pullIntervalMs` (milliseconds).
+ * `shell=off` (no app-shell cache), `strict=1` (v2 reserved properties refused as the server does: F-12),
+ * `pushIntervalMs` and `requestPushIntervalMs` (the fallback pushes' periods, PROTOCOL.md §3.4.8:
+ * 60000 and 30000 by default; tests shorten them), and PROTOCOL.md §3.9's
+ * `writes=online-first|local-first`, `writeTimeoutMs`, `maxStaleMs`, `pullIntervalMs` (milliseconds).
  */
 import type { Dialect } from '../src/core/dialect/types.js';
 import type { ConflictPolicy, EngineConfig, EngineTableConfig, WriteMode } from '../src/engine/engine-types.js';
@@ -77,6 +77,7 @@ export function parseConfigQuery(search: string): { readonly upstream?: string; 
   const upstreamDialect = dialectOf(query.get('upstreamDialect'));
   const policyValue = query.get('policy');
   const policy = policyValue !== null && POLICIES.includes(policyValue) ? (policyValue as ConflictPolicy) : undefined;
+  const strict = query.get('strict') === '1';
   const names = (query.get('tables') ?? '')
     .split(',')
     .map((name) => name.trim())
@@ -90,6 +91,7 @@ export function parseConfigQuery(search: string): { readonly upstream?: string; 
             ...(appDialect ? { appDialect } : {}),
             ...(upstreamDialect ? { upstreamDialect } : {}),
             ...(policy ? { policy } : {}),
+            ...(strict ? { strict } : {}),
           }),
         );
   const upstream = originOf(query.get('upstream'));

@@ -14,7 +14,7 @@ export function headersToRecord(headers: Headers): Record<string, string> {
 export async function toHttpRequest(request: Request): Promise<HttpRequest> {
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   const text = hasBody ? await request.text() : '';
-  return { method: request.method.toUpperCase(), url: request.url, headers: headersToRecord(request.headers), body: text === '' ? null : text };
+  return { method: request.method, url: request.url, headers: headersToRecord(request.headers), body: text === '' ? null : text };
 }
 
 const NO_BODY = new Set([101, 204, 205, 304]);

@@ -17,9 +17,15 @@ export function parseDateTime(text: string): DateValue | null {
     if (oh > 23 || om > 59) return null;
     offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (oh * 60 + om);
   }
-  const ms = utcMs(year, month, day, hour, minute, second) - offsetMinutes * 60_000;
   const micros = Number((frac + '000000').slice(0, 6));
-  return { kind: 'date', micros: ms * 1000 + micros };
+  const ms = utcMs(year, month, day, hour, minute, second) - offsetMinutes * 60_000 + Math.floor(micros / 1000);
+  return { kind: 'date', ms, us: micros % 1000 };
+}
+
+/** Sign of a − b for two instants: -1, 0 or 1. */
+export function compareInstants(a: DateValue, b: DateValue): number {
+  if (a.ms !== b.ms) return a.ms < b.ms ? -1 : 1;
+  return a.us === b.us ? 0 : a.us < b.us ? -1 : 1;
 }
 
 /** `cast(YYYY-MM-DD,Edm.Date)`: the date at 00:00Z. */
@@ -28,13 +34,13 @@ export function parseDate(text: string): DateValue | null {
   if (!m) return null;
   const year = Number(m[1]), month = Number(m[2]), day = Number(m[3]);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  return { kind: 'date', micros: utcMs(year, month, day, 0, 0, 0) * 1000 };
+  return { kind: 'date', ms: utcMs(year, month, day, 0, 0, 0), us: 0 };
 }
 
 /** Epoch milliseconds of a date-time string (L-14), or null. */
 export function epochMsOf(text: string): number | null {
   const value = parseDateTime(text);
-  return value === null ? null : Math.floor(value.micros / 1000);
+  return value === null ? null : value.ms;
 }
 
 /** `YYYY-MM-DDTHH:mm:ss.sssZ`: the one way dates are written. */

@@ -2,6 +2,7 @@
 export type SyncErrorCode =
   | 'invalid_api_version'
   | 'method_not_allowed'
+  | 'not_found'
   | 'table_not_found'
   | 'item_not_found'
   | 'item_deleted'
@@ -33,6 +34,7 @@ const str = (v: unknown, fallback: string): string => (typeof v === 'string' && 
 const messages: { readonly [C in SyncErrorCode]: (d: Details) => string } = {
   invalid_api_version: (d) => `Unsupported ZUMO-API-VERSION ${JSON.stringify(d['version'] ?? null)}: use 2.0.x or 3.0.x`,
   method_not_allowed: (d) => `Method ${str(d['method'], 'this method')} is not allowed here`,
+  not_found: (d) => (typeof d['path'] === 'string' ? `Nothing is served at ${JSON.stringify(d['path'])}` : 'Not found'),
   table_not_found: (d) => `Table ${JSON.stringify(d['table'] ?? '')} does not exist`,
   item_not_found: () => 'The item does not exist',
   item_deleted: () => 'The item has been deleted',
@@ -73,6 +75,7 @@ export class SyncError extends Error {
 export const statusOf: { readonly [C in SyncErrorCode]: number } = {
   invalid_api_version: 400,
   method_not_allowed: 405,
+  not_found: 404,
   table_not_found: 404,
   item_not_found: 404,
   item_deleted: 410,

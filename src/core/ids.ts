@@ -1,5 +1,6 @@
 import { SyncError } from './errors.js';
 import { fail, ok, type Result } from './result.js';
+import { isStorableText } from './storable-text.js';
 
 /** Characters an id must not contain (PROTOCOL.md §2.2, as [js] checks them). */
 const FORBIDDEN = /[+"/?\\`\u0000-\u001f\u007f-\u009f]/u;
@@ -8,7 +9,7 @@ const invalid = (reason: string): Result<never> => fail(new SyncError('invalid_i
 
 /**
  * Checks an item id against PROTOCOL.md §2.2 (S-08): a string of 1–255 characters, not all
- * whitespace, without `+ " / ? \` backtick or control characters, and not `.` or `..`.
+ * whitespace, without `+ " / ? \` backtick, control characters or unpaired surrogates, and not `.` or `..`.
  */
 export function validateId(value: unknown): Result<string> {
   if (typeof value !== 'string') return invalid('The id must be a string');
@@ -19,6 +20,7 @@ export function validateId(value: unknown): Result<string> {
   if (value === '.' || value === '..') return invalid('The id must not be "." or ".."');
   const bad = FORBIDDEN.exec(value);
   if (bad) return invalid(`The id must not contain ${JSON.stringify(bad[0])}`);
+  if (!isStorableText(value)) return invalid('The id must not hold an unpaired surrogate');
   return ok(value);
 }
 

@@ -69,13 +69,15 @@ export function parsePullQuery(input: unknown): Result<PullQuery> {
   if (!given.ok) return given;
   if (!query.ok) return query;
 
-  let text = blankToNull(filter.value);
+  // A given filter is a filter: a blank one is `invalid_filter`, as `$filter=` is over HTTP (S-36); only an absent one means none.
+  let text = filter.value?.trim() ?? null;
   if (query.value !== null) {
     const fromQuery = filterOfQuery(query.value);
     if (!fromQuery.ok) return fromQuery;
     if (fromQuery.value !== null) {
-      if (text !== null && text !== fromQuery.value) return refuse('The pull has two different filters', 'query');
-      text = fromQuery.value;
+      const queried = fromQuery.value.trim();
+      if (text !== null && text !== queried) return refuse('The pull has two different filters', 'query');
+      text = queried;
     }
   }
   if (text !== null) {
@@ -103,7 +105,7 @@ function filterOfQuery(query: string): Result<string | null> {
     if (key === null || value === null) return refuse('The pull query is not valid percent-encoding', 'query');
     if (optionName(key) !== 'filter' || !key.startsWith('$')) return refuse(`A pull query may only hold $filter, not ${key}`, key);
     if (filter !== null) return refuse('The pull query has two $filter options', key);
-    filter = blankToNull(value);
+    filter = value;
   }
   return ok(filter);
 }
@@ -124,11 +126,6 @@ function optionalString(options: Readonly<Record<string, unknown>>, key: string)
   const value = options[key];
   if (value === undefined || value === null) return ok(null);
   return typeof value === 'string' ? ok(value) : refuse(`The pull option ${key} must be a string`, key);
-}
-
-function blankToNull(text: string | null): string | null {
-  const trimmed = text?.trim() ?? '';
-  return trimmed === '' ? null : trimmed;
 }
 
 function refuse(reason: string, option?: string): Result<never> {

@@ -32,15 +32,26 @@ export interface FacadeOptions {
   readonly onCredentials: () => void;
 }
 
-/** The table name and id of a `/tables/{t}[/{id}]` path, or null. */
-function routeOf(path: string): { readonly table: string; readonly id: string | null } | null {
-  const m = /^\/tables\/([^/]+)(?:\/([^/]+))?\/?$/.exec(path);
+/**
+ * The table a `/tables/{t}…` path names, or null. Whatever follows the name is the core's to judge
+ * (an id with a raw slash or a bad escape is 400 `invalid_id`, as on the server: F-14).
+ */
+function tableOfPath(path: string): string | null {
+  const m = /^\/tables\/([^/]+)(?:\/.*)?$/.exec(path);
   if (!m) return null;
   try {
-    return { table: decodeURIComponent(m[1] ?? ''), id: m[2] === undefined ? null : decodeURIComponent(m[2]) };
+    return decodeURIComponent(m[1] ?? '');
   } catch {
     return null;
   }
+}
+
+/** The reference server's answer to `OPTIONS` (its CORS preflight, given to any OPTIONS): 204, no body (S-04, F-14). */
+function optionsAnswer(http: HttpRequest): TableResponse {
+  const headers: Record<string, string> = { 'access-control-allow-methods': 'GET, POST, PATCH, PUT, DELETE, OPTIONS' };
+  const requested = http.headers['access-control-request-headers'];
+  if (requested !== undefined) headers['access-control-allow-headers'] = requested;
+  return { status: 204, headers, body: null };
 }
 
 /** The façade over an engine context. */
@@ -55,7 +66,8 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
 
   async function route(http: HttpRequest): Promise<TableResponse> {
     if (ctx.credentials.capture(http.headers)) options.onCredentials(); // F-15: memory only
-    const name = routeOf(splitUrl(http.url).path)?.table ?? '';
+    if (http.method === 'OPTIONS') return local(optionsAnswer(http));
+    const name = tableOfPath(splitUrl(http.url).path) ?? '';
     const table = ctx.tables.get(name);
     const parsed = parseTableRequest(http, {
       table: (t) => ctx.tables.get(t)?.settings ?? null,
@@ -115,8 +127,8 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
     intercepts(url) {
       const { origin, path } = splitUrl(url);
       if (upstream !== '' && origin !== upstream) return false;
-      const r = routeOf(path);
-      return r !== null && ctx.tables.has(r.table);
+      const table = tableOfPath(path);
+      return table !== null && ctx.tables.has(table);
     },
     async handle(http) {
       try {

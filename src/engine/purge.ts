@@ -24,8 +24,11 @@ export function planPurge(ctx: EngineContext, options: PurgeOptions): PurgePlan 
   if (reset !== 'none' && reset !== 'query' && reset !== 'table') throw new SyncError('invalid_purge', { reason: `Unknown resetWatermarks ${JSON.stringify(reset)}` });
   if (reset === 'query' && queryId === null) throw new SyncError('invalid_purge', { reason: "resetWatermarks 'query' needs a queryId" });
   let filter: Expr | null = null;
-  if (options.filter !== undefined && options.filter.trim() !== '') {
-    const parsed = parseFilter(options.filter);
+  // Only an absent filter means every row: a blank one is `invalid_filter`, as `$filter=` is over HTTP (S-36).
+  const given: unknown = options.filter;
+  if (given !== undefined && given !== null) {
+    if (typeof given !== 'string') throw new SyncError('invalid_purge', { reason: 'The purge filter must be a string' });
+    const parsed = parseFilter(given);
     if (!parsed.ok) throw parsed.error;
     filter = parsed.value;
   }

@@ -6,7 +6,6 @@ import {
 } from '../core/dialect/index.js';
 import { SyncError } from '../core/errors.js';
 import type { FieldValue } from '../core/item.js';
-import { fail, ok, type Result } from '../core/result.js';
 import type { OwnerScope, RowStore, StoredRow, WriteDecision } from './row-store.js';
 import { storedItem } from './stored-item.js';
 import type { TableConfig } from './table-config.js';
@@ -19,23 +18,11 @@ export interface HandleContext {
   readonly owner: OwnerScope;
 }
 
-/** Characters PostgreSQL text and jsonb cannot hold (NUL, lone surrogates). */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
-
-/** Server-only checks of a validated body: values the database cannot store, and the owner field dropped (PROTOCOL.md §2.7). */
-function storableFields(body: WriteBody, table: TableConfig): Result<Record<string, FieldValue>> {
-  if (body.id !== null && UNSTORABLE.test(body.id)) return fail(new SyncError('invalid_id', { reason: 'The id holds an unpaired surrogate' }));
+/** A validated body's fields as stored: the owner field is the token's, never the body's (PROTOCOL.md §2.7). */
+function storableFields(body: WriteBody, table: TableConfig): Record<string, FieldValue> {
   const out: Record<string, FieldValue> = {};
-  for (const [name, value] of Object.entries(body.fields)) {
-    if (typeof value === 'string' && UNSTORABLE.test(value)) {
-      return fail(new SyncError('invalid_item', { reason: `The field ${JSON.stringify(name)} holds a NUL or an unpaired surrogate`, field: name }));
-    }
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      return fail(new SyncError('invalid_item', { reason: `The field ${JSON.stringify(name)} is not a finite number`, field: name }));
-    }
-    if (name !== table.owner?.field) out[name] = value;
-  }
-  return ok(out);
+  for (const [name, value] of Object.entries(body.fields)) if (name !== table.owner?.field) out[name] = value;
+  return out;
 }
 
 /** Why a write did not happen. */
@@ -80,9 +67,7 @@ export async function handleTableRequest(request: TableRequest, ctx: HandleConte
     case 'insert': {
       const body = validateWriteBody(request, { reserved: 'reject' });
       if (!body.ok) return formatError(body.error);
-      const fields = storableFields(body.value, table);
-      if (!fields.ok) return formatError(fields.error);
-      const outcome = await store.insert(table, body.value.id ?? randomUUID(), fields.value, owner);
+      const outcome = await store.insert(table, body.value.id ?? randomUUID(), storableFields(body.value, table), owner);
       switch (outcome.kind) {
         case 'created':
           return formatCreated(storedItem(outcome.row, table), request.url);
@@ -96,14 +81,13 @@ export async function handleTableRequest(request: TableRequest, ctx: HandleConte
       const body = validateWriteBody(request, { reserved: 'reject' });
       if (!body.ok) return formatError(body.error);
       const fields = storableFields(body.value, table);
-      if (!fields.ok) return formatError(fields.error);
       const expectedVersion = body.value.expectedVersion;
       const outcome = await store.write<Refusal>(table, request.id, owner, (current) => {
         const target = resolveTarget(request, current === null ? null : storedItem(current, table));
         if (!target.ok || current === null) return refuse({ kind: 'error', error: target.ok ? new SyncError('item_not_found') : target.error });
         const status = conflictStatusOf({ ifMatch: request.ifMatch, expectedVersion }, [current.version]);
         if (status !== null) return refuse({ kind: 'conflict', status, row: current });
-        const data = request.mode === 'merge' ? { ...current.data, ...fields.value } : fields.value;
+        const data = request.mode === 'merge' ? { ...current.data, ...fields } : fields;
         return { kind: 'write', data, deleted: false };
       });
       if (outcome.kind === 'rejected') return refusalResponse(outcome.reason, table, request.url);

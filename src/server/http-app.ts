@@ -19,6 +19,8 @@ export interface HttpAppOptions {
   readonly auth: AuthVerifier | null;
   /** The demo app, served at `/`; null serves none. */
   readonly publicDir: string | null;
+  /** Directories never served, even inside `publicDir` (the embedded database's files). */
+  readonly privateDirs?: readonly string[];
   /** Where `tablesync.js`, `tablesync-sw.js` and `tablesync-elements.js` are built; they are served at the root whatever `publicDir` says. */
   readonly distDir: string;
   readonly bodyLimit: number;
@@ -29,6 +31,7 @@ export interface HttpAppOptions {
 }
 
 const TABLE_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'TRACE'] as const;
+const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 const ROOT_SCRIPTS = ['tablesync.js', 'tablesync-sw.js', 'tablesync-elements.js'] as const;
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
@@ -62,6 +65,12 @@ function httpRequest(req: FastifyRequest): HttpRequest {
   };
 }
 
+/** True for a path under `/tables/`: the core answers it (a table's 404, 405 or 400), never the plain 404. */
+const isTablePath = (url: string): boolean => url.startsWith('/tables/');
+
+/** The path of a request URL, without its query, for error details. */
+const pathOf = (url: string): string => url.split('?')[0] ?? url;
+
 /** The decoded table name of a `/tables/{t}…` path, to learn whether it needs a token before parsing. */
 function tableOfPath(url: string): string | null {
   const match = /^\/tables\/([^/?#]*)/.exec(url);
@@ -83,20 +92,26 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     exposeHeadRoutes: false,
     routerOptions: { maxParamLength: 8192 },
     // Errors Node's HTTP parser raises before Fastify sees a request still answer {"error", "code"} (S-39).
-    clientErrorHandler: (error: Error & { code?: string }, socket) => {
+    clientErrorHandler: (error: Error & { code?: string; rawPacket?: unknown }, socket) => {
       if (error.code === 'ECONNRESET' || socket.destroyed) return;
-      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-      const body = JSON.stringify({ error: status === 431 ? 'The request line or headers are too large' : 'The request could not be read', code: 'invalid_query' });
+      const refused = error.code === 'HPE_INVALID_METHOD' && Buffer.isBuffer(error.rawPacket) ? unknownMethodAnswer(error.rawPacket) : null;
+      const status = refused?.status ?? (error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400);
+      const body = JSON.stringify(refused?.body ?? { error: status === 431 ? 'The request line or headers are too large' : 'The request could not be read', code: 'invalid_query' });
+      const allow = refused?.headers['allow'] === undefined ? '' : `Allow: ${refused.headers['allow']}\r\n`;
       if (socket.writable) {
-        socket.write(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n` +
+        socket.write(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Bad Request'}\r\n${allow}` +
           `Content-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
       }
       socket.destroy();
     },
     // A path whose percent-encoding does not decode never reaches a route (S-08, S-39).
     frameworkErrors: (error, req, reply) => {
-      const code: SyncErrorCode = error.code === 'FST_ERR_BAD_URL' ? (/^\/tables\/[^/?]*\//.test(req.url) ? 'invalid_id' : 'table_not_found') : 'invalid_query';
-      void send(reply, errorResponse(code, { reason: 'The request URL is malformed' }));
+      let code: SyncErrorCode = 'invalid_query';
+      if (error.code === 'FST_ERR_BAD_URL') {
+        code = !isTablePath(req.url) ? 'not_found' : /^\/tables\/[^/?]*\//.test(req.url) ? 'invalid_id' : 'table_not_found';
+      }
+      const table = /^\/tables\/([^/?]*)/.exec(req.url)?.[1] ?? '';
+      void send(reply, errorResponse(code, { reason: 'The request URL is malformed', path: pathOf(req.url), table }));
     },
   });
 
@@ -117,11 +132,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     if (code !== null) return send(reply, errorResponse(code, { limit: bodyLimit }));
     const status = error.statusCode ?? 500;
     if (status >= 500) req.log.error(error);
+    // A file the static server refuses (a path escaping its root, say) is simply not there.
+    if (status < 500 && !isTablePath(req.url)) return send(reply, errorResponse('not_found', { path: pathOf(req.url) }));
     return send(reply, errorResponse(status < 500 ? 'invalid_query' : 'internal_error', { reason: 'The request could not be read' }));
-  });
-  app.setNotFoundHandler((req, reply) => {
-    const table = tableOfPath(req.url) ?? '';
-    return send(reply, errorResponse('table_not_found', { table, reason: 'Not found' }));
   });
 
   const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
@@ -144,8 +157,25 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     if (table === undefined) return send(reply, errorResponse('table_not_found', { table: parsed.value.table }));
     return send(reply, await handleTableRequest(parsed.value, { table, store, owner }));
   };
+  /**
+   * Node's parser refuses a method it does not know (`FOO`, or `patch`: methods are case-sensitive)
+   * before any route: answer it as a route would, 405 on a table, else the plain 404 (F-14).
+   */
+  function unknownMethodAnswer(raw: Buffer | undefined): TableResponse | null {
+    const line = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\/\S*) HTTP\/1\.[01]\r?\n/.exec(raw?.toString('latin1') ?? '');
+    if (line === null) return null;
+    const [, method = '', url = '/'] = line;
+    const parsed = parseTableRequest({ method, url: `http://localhost${url}`, headers: {}, body: null }, { table: (t) => byName.get(t) ?? null, fallbackDialect: 'v3', bodyLimit });
+    return parsed.ok ? null : formatError(parsed.error);
+  }
+
   app.route({ method: [...TABLE_METHODS], url: '/tables', handler });
   app.route({ method: [...TABLE_METHODS], url: '/tables/*', handler });
+  // Under /tables/ the core decides (another method on a table is 405, an unknown table 404
+  // table_not_found); any other path that no route or file serves is a plain 404 not_found.
+  app.setNotFoundHandler((req, reply) =>
+    isTablePath(req.url) ? handler(req, reply) : send(reply, errorResponse('not_found', { path: pathOf(req.url) })),
+  );
 
   app.get('/healthz', async (_req, reply) => {
     try {
@@ -159,13 +189,25 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   for (const file of ROOT_SCRIPTS) {
     app.get(`/${file}`, (_req, reply) => {
       const full = path.join(options.distDir, file);
-      if (!existsSync(full)) return send(reply, errorResponse('table_not_found', { reason: `${file} is not built (npm run build)` }));
+      if (!existsSync(full)) return send(reply, errorResponse('not_found', { path: `/${file}` }));
       return reply.code(200).type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(createReadStream(full));
     });
   }
 
   if (options.publicDir !== null && existsSync(options.publicDir)) {
-    await app.register(fastifyStatic, { root: path.resolve(options.publicDir), prefix: '/' });
+    const root = path.resolve(options.publicDir);
+    const hidden = (options.privateDirs ?? []).map((dir) => path.resolve(dir));
+    await app.register(fastifyStatic, {
+      root,
+      prefix: '/',
+      // Dot paths (`/.data/`, `/.env`, `/.git/`) and the database's directory are never served, wherever they are.
+      dotfiles: 'ignore',
+      allowedPath: (pathname) => {
+        if (pathname.split('/').some((segment) => segment.startsWith('.'))) return false;
+        const file = path.join(root, pathname);
+        return !hidden.some((dir) => file === dir || file.startsWith(`${dir}${path.sep}`));
+      },
+    });
   }
   return app;
 }

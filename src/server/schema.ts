@@ -1,4 +1,5 @@
 import type { Database } from './database.js';
+import { caseMappingFunctions } from './sql-case-map.js';
 import { quoteIdent } from './sql-names.js';
 import type { TableConfig } from './table-config.js';
 
@@ -20,7 +21,9 @@ begin
   sec := coalesce(m[6], '0')::int;
   micros := rpad(substr(coalesce(m[7], ''), 1, 6), 6, '0')::int;
   z := upper(coalesce(m[8], 'Z'));
-  if y < 1 or mo < 1 or mo > 12 or d < 1 or h > 23 or mi > 59 or sec > 59 then return null; end if;
+  if mo < 1 or mo > 12 or d < 1 or h > 23 or mi > 59 or sec > 59 then return null; end if;
+  -- Year 0000 is 1 BC, which PostgreSQL numbers -1.
+  if y = 0 then y := -1; end if;
   if d > extract(day from make_date(y, mo, 1) + interval '1 month' - interval '1 day') then return null; end if;
   if z <> 'Z' then
     if substr(z, 2, 2)::int > 23 or substr(z, 5, 2)::int > 59 then return null; end if;
@@ -30,18 +33,35 @@ begin
     - off * interval '1 minute';
 end $fn$`;
 
-/** IEEE double arithmetic as JavaScript does it: overflow gives ±Infinity, underflow 0, x/0 null (§2.4 rule 4). */
+/**
+ * IEEE double arithmetic as JavaScript does it (§2.4 rule 4): overflow gives ±Infinity, underflow 0,
+ * x/0 null, and a result that is not a number (∞ − ∞, ∞ mod x) null. `mod` is JavaScript's `%`, which
+ * is exact: binary long division, where each subtraction of b·2^k from x ∈ [b·2^k, b·2^(k+1)) is exact.
+ */
 const ARITH = `
 create or replace function tablesync_arith(op text, a float8, b float8) returns float8
 language plpgsql immutable parallel safe as $fn$
-declare r numeric;
+declare r numeric; x float8; t float8; y float8; v float8;
 begin
   if a is null or b is null then return null; end if;
   if op in ('div', 'mod') and b = 0 then return null; end if;
-  return case op when 'add' then a + b when 'sub' then a - b when 'mul' then a * b when 'div' then a / b
-    else a - b * trunc(a / b) end;
+  if op = 'mod' then
+    if a = 'NaN'::float8 or b = 'NaN'::float8 or abs(a) = 'Infinity'::float8 then return null; end if;
+    x := abs(a); y := abs(b);
+    if y = 'Infinity'::float8 or x < y then return a; end if;
+    t := y;
+    while t <= x - t loop t := t * 2; end loop;
+    loop
+      if x >= t then x := x - t; end if;
+      -- Halving back to b is exact; halving b itself could underflow, which PostgreSQL raises.
+      exit when t = y;
+      t := t / 2;
+    end loop;
+    return case when a < 0 then -x else x end;
+  end if;
+  v := case op when 'add' then a + b when 'sub' then a - b when 'mul' then a * b else a / b end;
+  return case when v = 'NaN'::float8 then null else v end;
 exception when numeric_value_out_of_range then
-  if op = 'mod' then return null; end if;
   r := case op when 'add' then a::numeric + b::numeric when 'sub' then a::numeric - b::numeric
     when 'mul' then a::numeric * b::numeric else a::numeric / b::numeric end;
   if abs(r) < 1 then return 0; end if;
@@ -55,6 +75,7 @@ export async function ensureSchema(db: Database, tables: readonly TableConfig[])
     await tx.query(`create sequence if not exists ${VERSION_SEQUENCE} as bigint`);
     await tx.query(PARSE_DATE);
     await tx.query(ARITH);
+    for (const statement of await caseMappingFunctions(tx)) await tx.query(statement);
     for (const table of tables) {
       const t = quoteIdent(table.name);
       await tx.query(`create table if not exists ${t} (

@@ -107,9 +107,17 @@ function literal(value: LiteralValue, p: SqlParams): Typed {
       return { sql: p.add(value, 'float8'), type: 'number', nullable: false };
     case 'boolean':
       return { sql: p.add(value, 'boolean'), type: 'boolean', nullable: false };
-    default:
-      // Exact at microseconds for any instant a literal can name, including years past 9999 after an offset.
-      return { sql: `(timestamptz 'epoch' + ${p.add(value.micros, 'float8')} * interval '1 microsecond')`, type: 'date', nullable: false };
+    default: {
+      // Exact at microseconds for any instant a literal can name (year 0 and years past 9999 included):
+      // whole days and the microseconds of the day are exact doubles, and calendar days add exactly to a timestamp.
+      const days = Math.floor(value.ms / 86_400_000);
+      const micros = (value.ms - days * 86_400_000) * 1000 + value.us;
+      return {
+        sql: `((timestamp '1970-01-01' + ${p.add(days, 'float8')} * interval '1 day' + ${p.add(micros, 'float8')} * interval '1 microsecond') at time zone 'UTC')`,
+        type: 'date',
+        nullable: false,
+      };
+    }
   }
 }
 
@@ -224,15 +232,16 @@ function call(name: FunctionName, args: readonly Typed[], p: SqlParams): Typed {
       const [a, i] = [s(0), n(1)];
       if (a === null || i === null) return NULL;
       // A non-integer index or a negative or non-integer count is null; a negative start is 0 (core/odata/call-function.ts).
-      const integral = (x: string): string => `(${x} = trunc(${x}) and abs(${x}) <> 'Infinity'::float8)`;
+      // So is a null one (a field of another type), which greatest() and least() would skip.
+      const integral = (x: string): string => `coalesce(${x} = trunc(${x}) and abs(${x}) <> 'Infinity'::float8, false)`;
       const start = `greatest(${i}, 0)`;
       if (args.length === 2) {
-        return fn(`(case when not ${integral(i)} then null when ${start} > 2147483646 then '' else substr(${a}, (${start})::int + 1) end)`, 'string');
+        return fn(`(case when ${a} is null or not ${integral(i)} then null when ${start} > 2147483646 then '' else substr(${a}, (${start})::int + 1) end)`, 'string');
       }
       const len = n(2);
       if (len === null) return NULL;
       return fn(
-        `(case when not ${integral(i)} or not ${integral(len)} or ${len} < 0 then null when ${start} > 2147483646 then '' ` +
+        `(case when ${a} is null or not ${integral(i)} or not ${integral(len)} or ${len} < 0 then null when ${start} > 2147483646 then '' ` +
           `else substr(${a}, (${start})::int + 1, least(${len}, 2147483647)::int) end)`,
         'string',
       );
@@ -241,7 +250,8 @@ function call(name: FunctionName, args: readonly Typed[], p: SqlParams): Typed {
     case 'toupper': {
       arity(1);
       const a = s(0);
-      return a !== null ? fn(`${name === 'tolower' ? 'lower' : 'upper'}(${a})`, 'string') : NULL;
+      // JavaScript's case mappings (sql-case-map.ts), not the database's ctype.
+      return a !== null ? fn(`${name === 'tolower' ? 'tablesync_lower' : 'tablesync_upper'}(${a})`, 'string') : NULL;
     }
     case 'trim': {
       arity(1);
@@ -266,13 +276,17 @@ function call(name: FunctionName, args: readonly Typed[], p: SqlParams): Typed {
     case 'second': {
       arity(1);
       const a = d(0);
-      // The part name is one of six constants, never request text.
-      return a !== null ? fn(`floor(extract(${name} from (${a}) at time zone 'UTC'))::float8`, 'number') : NULL;
+      // The part name is one of six constants, never request text. PostgreSQL counts 1 BC as year -1; JavaScript as 0.
+      const part = `floor(extract(${name} from (${a}) at time zone 'UTC'))::float8`;
+      return a !== null ? fn(name === 'year' ? `(case when ${part} < 0 then ${part} + 1 else ${part} end)` : part, 'number') : NULL;
     }
     case 'round': {
       arity(1);
       const a = n(0);
-      return a !== null ? fn(`(sign(${a}) * floor(abs(${a}) + 0.5))`, 'number') : NULL;
+      // Half away from zero, as core's round: floor(|x| + 0.5) would round 0.49999999999999994 up, as its sum is 1.
+      return a !== null
+        ? fn(`(sign(${a}) * (case when abs(${a}) - floor(abs(${a})) >= 0.5 then ceil(abs(${a})) else floor(abs(${a})) end))`, 'number')
+        : NULL;
     }
     case 'floor':
     case 'ceiling': {

@@ -57,11 +57,16 @@ export interface RunningServer {
 
 const repoPath = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 
+/** The directory of the embedded database's files, or null when the database is elsewhere. */
+function dataDirOf(options: ServerOptions): string | null {
+  return options.databaseUrl !== undefined || options.memory === true ? null : (options.dataDir ?? '.data');
+}
+
 /** Opens the database the options name: PostgreSQL, PGlite in memory, or PGlite on disk. */
 async function openDatabase(options: ServerOptions): Promise<Database> {
   if (options.databaseUrl !== undefined) return createPgDatabase(options.databaseUrl, options.databaseSchema ?? null, options.databaseSettings);
-  if (options.memory === true) return createPgliteDatabase(null);
-  return createPgliteDatabase(options.dataDir ?? '.data');
+  const dataDir = dataDirOf(options);
+  return createPgliteDatabase(dataDir);
 }
 
 /** Starts the reference table server (DESIGN.md §5): schema ensured, then listening. */
@@ -78,6 +83,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       tables,
       auth,
       publicDir: options.publicDir === undefined ? repoPath('public') : options.publicDir,
+      privateDirs: [dataDirOf(options)].filter((dir) => dir !== null),
       distDir: options.distDir ?? repoPath('dist'),
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
       logger: options.logger === true ? (options.logLevel ?? 'info') : false,

@@ -87,7 +87,7 @@ describe.each(DATABASES)('SQL compiler on %s', (kind) => {
 
   test('S-34: the incremental pull (updatedAt ge W order by updatedAt, id) is an index range scan', async () => {
     const p = createSqlParams();
-    const filter = compileFilter(bin('ge', field('updatedAt'), lit({ kind: 'date', micros: Date.UTC(2024, 0, 1) * 1000 })), p, { ownerField: null });
+    const filter = compileFilter(bin('ge', field('updatedAt'), lit({ kind: 'date', ms: Date.UTC(2024, 0, 1), us: 0 })), p, { ownerField: null });
     if (!filter.ok) throw filter.error;
     const order = compileOrderBy([{ field: 'updatedAt', direction: 'asc' }, { field: 'id', direction: 'asc' }], null);
     const q = p.finalize(`explain select id from things where ${filter.value} order by ${order} limit ${p.add(50, 'int8')}`);

@@ -25,7 +25,8 @@ function parseCount(name: string, text: string): Result<number> {
  * The list-query options of PROTOCOL.md §2.3 (S-25, S-26, S-30, S-32): `$filter`, `$orderby`, `$top`
  * and `$skip` (integers ≥ 0; `$top` over `maxTop` is `top_too_large`), `$select`, `$inlinecount` /
  * `$count` in either dialect, `__includeDeleted`; another `$…` is `invalid_query`, anything else is
- * ignored. A blank `$filter`, `$orderby` or `$select` means none.
+ * ignored. A blank `$filter` is `invalid_filter` at position 0, as ASP.NET Core OData answers (S-36);
+ * a blank `$orderby` or `$select` means none.
  */
 export function parseListQuery(params: readonly QueryParam[], options: { readonly maxTop: number }): Result<ListQuery> {
   let filter: Expr | null = null;
@@ -40,7 +41,6 @@ export function parseListQuery(params: readonly QueryParam[], options: { readonl
     const blank = value.trim() === '';
     switch (key) {
       case '$filter': {
-        if (blank) break;
         const r = parseFilter(value);
         if (!r.ok) return r;
         filter = r.value;

@@ -42,14 +42,14 @@ function decodePathSegment(raw: string): string | null {
   }
 }
 
-/** Reads a write body (S-11, S-12): JSON content type, size limit, valid JSON, an object. */
-function parseBody(http: HttpRequest, bodyLimit: number): Result<Readonly<Record<string, unknown>>> {
+/** True when a body is over the limit in UTF-8 bytes. */
+const isOversize = (text: string, bodyLimit: number): boolean => text.length > bodyLimit || utf8Length(text) > bodyLimit;
+
+/** Reads a write body (S-11, S-12): JSON content type, valid JSON, an object (the size was checked first). */
+function parseBody(http: HttpRequest): Result<Readonly<Record<string, unknown>>> {
   const text = http.body ?? '';
   if (text !== '' && !isJsonContentType(http.headers['content-type'])) {
     return fail(new SyncError('unsupported_media_type', { contentType: http.headers['content-type'] ?? null }));
-  }
-  if (text.length > bodyLimit || utf8Length(text) > bodyLimit) {
-    return fail(new SyncError('payload_too_large', { limit: bodyLimit }));
   }
   let json: unknown;
   try {
@@ -68,22 +68,27 @@ function parseBody(http: HttpRequest, bodyLimit: number): Result<Readonly<Record
  * `/tables/{t}/{id}` (anything before `/tables/` is a mount prefix), chooses the dialect, reads
  * the query options, `If-Match` / `If-None-Match` and the JSON body. Each failure is the
  * `SyncError` whose code and status the answer carries (S-02, S-03, S-05, S-11, S-12, S-14, S-18,
- * S-25, S-26, S-30, F-02). Body fields are validated afterwards by `validateWriteBody`.
+ * S-25, S-26, S-30, F-02): a path naming no table is `not_found`, an unconfigured name `table_not_found`. Body fields are validated afterwards by `validateWriteBody`.
  */
 export function parseTableRequest(http: HttpRequest, options: ParseTableRequestOptions): Result<TableRequest> {
+  // A server reads the whole body, whatever its method, type or route, before it looks further (S-12, F-14).
+  if (http.body !== null && isOversize(http.body, options.bodyLimit)) return fail(new SyncError('payload_too_large', { limit: options.bodyLimit }));
   const { path, query } = splitUrl(http.url);
   const at = path.indexOf(TABLES);
-  if (at < 0) return fail(new SyncError('table_not_found', { table: '', path, reason: 'Not a /tables/ path' }));
+  // A path naming no table (`/nonexistent`, `/tables`, `/tables/`, `/tables//x`) is a plain 404, not a table's.
+  if (at < 0) return fail(new SyncError('not_found', { path }));
   const rest = path.slice(at + TABLES.length);
   const slash = rest.indexOf('/');
   const rawTable = slash < 0 ? rest : rest.slice(0, slash);
   const rawId = slash < 0 ? '' : rest.slice(slash + 1);
+  if (rawTable === '') return fail(new SyncError('not_found', { path }));
   const table = decodePathSegment(rawTable);
-  if (table === null || table === '') return fail(new SyncError('table_not_found', { table: table ?? rawTable, path }));
+  if (table === null) return fail(new SyncError('table_not_found', { table: rawTable, path }));
   const settings = options.table(table);
   if (settings === null) return fail(new SyncError('table_not_found', { table }));
 
-  const method = http.method.toUpperCase();
+  // Methods are case-sensitive (RFC 9110 §9.1): fetch leaves `patch` lowercase, and a server refuses it.
+  const method = http.method;
   const isItem = rawId !== '';
   if (!isItem && method !== 'GET' && method !== 'POST') return notAllowed(method, COLLECTION_METHODS);
   if (isItem && !['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].includes(method)) return notAllowed(method, ITEM_METHODS);
@@ -99,7 +104,7 @@ export function parseTableRequest(http: HttpRequest, options: ParseTableRequestO
       const listQuery = parseListQuery(params.value, { maxTop: pagingOf(base.dialect, settings).maxTop });
       return listQuery.ok ? ok({ ...base, kind: 'list', query: listQuery.value }) : listQuery;
     }
-    const body = parseBody(http, options.bodyLimit);
+    const body = parseBody(http);
     return body.ok ? ok({ ...base, kind: 'insert', body: body.value }) : body;
   }
 
@@ -123,7 +128,7 @@ export function parseTableRequest(http: HttpRequest, options: ParseTableRequestO
     case 'POST':
       return ok({ ...base, kind: 'undelete', id, ifMatch });
     default: {
-      const body = parseBody(http, options.bodyLimit);
+      const body = parseBody(http);
       if (!body.ok) return body;
       const mode = method === 'PATCH' ? 'merge' : 'replace';
       const undelete = mode === 'replace' && includesDeleted(params.value);

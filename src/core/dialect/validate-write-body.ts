@@ -2,6 +2,7 @@ import { SyncError } from '../errors.js';
 import { validateId } from '../ids.js';
 import type { FieldValue } from '../item.js';
 import { fail, ok, type Result } from '../result.js';
+import { isStorableText } from '../storable-text.js';
 import { dialectFacts } from './dialect-facts.js';
 import type { TableRequest, WriteBody } from './types.js';
 
@@ -22,7 +23,8 @@ const invalidItem = (reason: string, field: string): Result<never> =>
 /**
  * Checks an insert or update body (PROTOCOL.md §2.2; S-08, S-10, S-11, S-19, S-20, F-12) and gives
  * the id and app fields to store:
- * - app field names match `^[A-Za-z_][A-Za-z0-9_]{0,127}$` and values are scalars, else `invalid_item`;
+ * - app field names match `^[A-Za-z_][A-Za-z0-9_]{0,127}$` and values are scalars (strings without
+ *   NUL or unpaired surrogates, finite numbers), else `invalid_item`;
  * - an insert without `id` (or `id: null`) gives `id: null`, for the caller to generate; an update's
  *   absent id takes the URL's, a different one is `id_mismatch`; a bad id is `invalid_id`;
  * - v2: `createdAt`, `updatedAt`, `deleted` in any case are `reserved_property` (`reject`) or dropped
@@ -65,6 +67,8 @@ export function validateWriteBody(request: WriteRequest, options: ValidateWriteB
     if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       return invalidItem(`The field ${JSON.stringify(name)} must be a string, number, boolean or null`, name);
     }
+    if (typeof value === 'string' && !isStorableText(value)) return invalidItem(`The field ${JSON.stringify(name)} holds a NUL or an unpaired surrogate`, name);
+    if (typeof value === 'number' && !Number.isFinite(value)) return invalidItem(`The field ${JSON.stringify(name)} is not a finite number`, name);
     fields.push([name, value]);
   }
   return ok({ id, fields: Object.fromEntries(fields), expectedVersion });

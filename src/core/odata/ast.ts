@@ -3,11 +3,17 @@
  * server compiles to parameterised SQL. Positions are 0-based offsets in the decoded `$filter`.
  */
 
-/** A date-time instant, kept at microsecond precision (a 7th fractional digit is truncated). */
+/**
+ * A date-time instant, kept at microsecond precision (a 7th fractional digit is truncated). The
+ * milliseconds and the microseconds within them are apart: epoch microseconds pass 2^53 after
+ * the year 2255, so one double would round `9999-12-31T23:59:59.999999Z`.
+ */
 export interface DateValue {
   readonly kind: 'date';
-  /** Microseconds since the Unix epoch (fits a double exactly for any realistic date). */
-  readonly micros: number;
+  /** Whole milliseconds since the Unix epoch. */
+  readonly ms: number;
+  /** Microseconds within that millisecond, 0–999. */
+  readonly us: number;
 }
 
 /** A literal's value: scalars plus dates. */

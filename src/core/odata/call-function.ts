@@ -12,7 +12,8 @@ export function asDate(v: LiteralValue): DateValue | null {
 
 /**
  * Applies one `$filter` function to evaluated arguments (PROTOCOL.md §2.4 rule 4): a null or
- * wrong-typed argument gives null. Strings count in code points; `trim` strips U+0020 only;
+ * wrong-typed argument gives null. Strings count in code points; `tolower` and `toupper` map code
+ * points as JavaScript does, without the final-sigma rule; `trim` strips U+0020 only;
  * `replace` of an empty string changes nothing (as SQL `replace` does); `substring` clamps a
  * negative start to 0 and gives null for a negative length or a non-integer index.
  */
@@ -37,7 +38,8 @@ export function callFunction(name: FunctionName, args: readonly LiteralValue[]):
     case 'substring':
       return substring(a, b, args.length === 3 ? c : undefined);
     case 'tolower':
-      return typeof a === 'string' ? a.toLowerCase() : null;
+      // Capital sigma is σ wherever it stands: JavaScript's final-sigma rule (ς at a word's end) has no SQL twin.
+      return typeof a === 'string' ? (a.includes('\u03a3') ? a.replaceAll('\u03a3', '\u03c3') : a).toLowerCase() : null;
     case 'toupper':
       return typeof a === 'string' ? a.toUpperCase() : null;
     case 'trim':
@@ -87,7 +89,7 @@ function substring(s: LiteralValue, start: LiteralValue, count: LiteralValue | u
 function datePart(name: 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', v: LiteralValue): number | null {
   const date = asDate(v);
   if (date === null) return null;
-  const d = new Date(Math.floor(date.micros / 1000));
+  const d = new Date(date.ms);
   switch (name) {
     case 'year':
       return d.getUTCFullYear();

@@ -1,3 +1,4 @@
+import { compareInstants } from '../dates.js';
 import type { Item } from '../item.js';
 import type { ComparisonOp, Expr, LiteralValue } from './ast.js';
 import { asDate, callFunction, isDateValue } from './call-function.js';
@@ -83,12 +84,18 @@ function orderWithinType(a: Exclude<LiteralValue, null>, b: Exclude<LiteralValue
     const x = asDate(a);
     const y = asDate(b);
     if (x === null || y === null) return null;
-    return x.micros === y.micros ? 0 : x.micros < y.micros ? -1 : 1;
+    return compareInstants(x, y);
   }
   return null;
 }
 
+/** Rule 4; a result that is not a number (∞ − ∞, ∞ × 0, ∞ mod x) is null, as SQL has no such value to compare. */
 function arithmetic(op: 'add' | 'sub' | 'mul' | 'div' | 'mod', a: LiteralValue, b: LiteralValue): LiteralValue {
+  const r = numericResult(op, a, b);
+  return r === null || Number.isNaN(r) ? null : r;
+}
+
+function numericResult(op: 'add' | 'sub' | 'mul' | 'div' | 'mod', a: LiteralValue, b: LiteralValue): number | null {
   if (typeof a !== 'number' || typeof b !== 'number') return null;
   switch (op) {
     case 'add':

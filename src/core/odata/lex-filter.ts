@@ -1,4 +1,5 @@
 import { parseDate, parseDateTime } from '../dates.js';
+import { isStorableText } from '../storable-text.js';
 import type { LiteralValue } from './ast.js';
 
 /** One `$filter` token; `pos` is its 0-based offset in the decoded text. */
@@ -45,6 +46,8 @@ export function lexFilter(text: string): readonly FilterToken[] {
     if (ch === "'") {
       const s = readString(text, pos);
       if (s === null) return fault(pos, 'unterminated string');
+      // No stored string holds one, and the server's database cannot compare with one (F-14).
+      if (!isStorableText(s.value)) return fault(pos, 'a string literal holds a NUL or an unpaired surrogate');
       tokens.push({ kind: 'literal', pos, value: s.value });
       pos = s.end;
       continue;

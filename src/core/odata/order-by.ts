@@ -1,3 +1,4 @@
+import { compareInstants } from '../dates.js';
 import { SyncError } from '../errors.js';
 import type { Item } from '../item.js';
 import { fail, ok, type Result } from '../result.js';
@@ -32,7 +33,7 @@ export function compareValues(a: LiteralValue, b: LiteralValue): number {
   const rb = rank(b);
   if (ra !== rb) return ra < rb ? -1 : 1;
   if (typeof a === 'string' && typeof b === 'string') return compareCodePoints(a, b);
-  if (isDateValue(a) && isDateValue(b)) return a.micros === b.micros ? 0 : a.micros < b.micros ? -1 : 1;
+  if (isDateValue(a) && isDateValue(b)) return compareInstants(a, b);
   if (a === b || a === null) return 0;
   return (a as number | boolean) < (b as number | boolean) ? -1 : 1;
 }

@@ -19,7 +19,7 @@ export function parseDateTimeFast(s: string): DateValue | null {
   if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59 || ms < 0) {
     return parseDateTime(s);
   }
-  return { kind: 'date', micros: Date.UTC(year, month - 1, day, hour, minute, second, ms) * 1000 };
+  return { kind: 'date', ms: Date.UTC(year, month - 1, day, hour, minute, second, ms), us: 0 };
 }
 
 /** The decimal number in s[at, at+n), or -1 when a character there is not a digit. */

@@ -32,6 +32,8 @@ describe('validateId', () => {
     { name: 'U+007F', id: 'a\u007f' },
     { name: 'U+009F', id: 'a\u009f' },
     { name: '256 characters', id: 'x'.repeat(256) },
+    { name: 'a lone high surrogate', id: 'a\ud800' },
+    { name: 'a lone low surrogate', id: '\udc00a' },
     { name: 'a number', id: 42 },
     { name: 'null', id: null },
     { name: 'an object', id: { id: 'a' } },

@@ -48,7 +48,6 @@ describe('parsePullQuery', () => {
     ['no options', {}, { filter: null, queryId: '*' }],
     ['engine keys pass through', { table: 'todoitem', push: false }, { filter: null, queryId: '*' }],
     ['a filter', { filter: ' done eq false ' }, { filter: 'done eq false', queryId: queryIdOf('done eq false') }],
-    ['a blank filter is none', { filter: '   ' }, { filter: null, queryId: '*' }],
     ['a given queryId', { filter: 'a eq 1', queryId: 'mine' }, { filter: 'a eq 1', queryId: 'mine' }],
     ['`*` given for an unfiltered pull', { queryId: '*' }, { filter: null, queryId: '*' }],
     ['a raw query with $filter', { query: '?$filter=name%20eq%20%27it%27%27s%27' }, { filter: "name eq 'it''s'", queryId: queryIdOf("name eq 'it''s'") }],
@@ -88,6 +87,15 @@ describe('parsePullQuery', () => {
   test('L-15: a malformed filter fails before any request, with the parser invalid_filter', () => {
     const result = parsePullQuery({ filter: 'done eq' });
     expect(!result.ok && result.error.code).toBe('invalid_filter');
+  });
+  test.each([
+    ['a blank filter', { filter: '   ' }],
+    ['an empty filter', { filter: '' }],
+    ['an empty $filter in the raw query', { query: '$filter=' }],
+    ['a blank $filter in the raw query', { query: '?$filter=%20%20' }],
+  ] as const)('L-15, S-36: %s is invalid_filter at position 0, as `$filter=` is over HTTP', (_, input) => {
+    const result = parsePullQuery(input);
+    expect(result.ok ? null : [result.error.code, result.error.details['position']]).toEqual(['invalid_filter', 0]);
   });
   test.each(refused)('L-15: %s fails with invalid_pull_query', (_, input) => {
     const result = parsePullQuery(input);

@@ -7,8 +7,9 @@ const json = (body: unknown) => body as Record<string, unknown>;
 describe('façade', () => {
   test('F-01: only {upstream}/tables/{configured table}[/{id}] is intercepted', () => {
     const h = createHarness();
-    const yes = ['http://upstream.test/tables/todo', 'http://upstream.test/tables/todo?$top=1', 'http://upstream.test/tables/todo/a%2Fb', 'http://upstream.test/tables/todo/x'];
-    const no = ['http://upstream.test/tables/other', 'http://elsewhere.test/tables/todo', 'http://upstream.test/api/tables/todo', 'http://upstream.test/tables/todo/a/b', 'http://upstream.test/tables/', 'http://upstream.test/index.html'];
+    // A path under a configured table is the worker's even when malformed (`/a/b`): the core answers it as the server would (F-14).
+    const yes = ['http://upstream.test/tables/todo', 'http://upstream.test/tables/todo?$top=1', 'http://upstream.test/tables/todo/a%2Fb', 'http://upstream.test/tables/todo/x', 'http://upstream.test/tables/todo/a/b', 'http://upstream.test/tables/todo/%E0%A4%A', 'http://upstream.test/tables/to%64o'];
+    const no = ['http://upstream.test/tables/other', 'http://elsewhere.test/tables/todo', 'http://upstream.test/api/tables/todo', 'http://upstream.test/tables/', 'http://upstream.test/tables//todo', 'http://upstream.test/tables/%ZZ', 'http://upstream.test/index.html'];
     expect(yes.map((u) => h.engine.intercepts(u))).toEqual(yes.map(() => true));
     expect(no.map((u) => h.engine.intercepts(u))).toEqual(no.map(() => false));
   });
@@ -23,6 +24,21 @@ describe('façade', () => {
     expect(make('http://app.test').intercepts('http://app.test/tables/todo')).toBe(true);
     expect(make('http://app.test').intercepts('http://other.test/tables/todo')).toBe(false);
     expect(make().intercepts('http://other.test/tables/todo')).toBe(true);
+  });
+
+  test('F-14: malformed paths, methods and OPTIONS under a configured table get the server\'s answers', async () => {
+    const h = createHarness();
+    await h.ready();
+    const answer = async (method: string, path: string) => {
+      const r = await h.request(method, path);
+      return [r.status, r.status === 204 ? null : json(r.body)['code'], r.headers['allow'] ?? null];
+    };
+    expect(await answer('GET', '/tables/todo/a/b')).toEqual([400, 'invalid_id', null]);
+    expect(await answer('DELETE', '/tables/todo/%E0%A4%A')).toEqual([400, 'invalid_id', null]);
+    expect(await answer('patch', '/tables/todo/a')).toEqual([405, 'method_not_allowed', 'GET, POST, PATCH, PUT, DELETE']);
+    expect(await answer('PROPFIND', '/tables/todo')).toEqual([405, 'method_not_allowed', 'GET, POST']);
+    expect(await answer('OPTIONS', '/tables/todo/a')).toEqual([204, null, null]);
+    expect(h.store.snapshot().ops).toEqual([]);
   });
 
   test('F-01: local answers carry x-tablesync: local, errors included', async () => {

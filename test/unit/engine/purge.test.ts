@@ -74,6 +74,9 @@ describe('purge', () => {
     expect(h.store.snapshot().syncStates).toEqual(before);
     await expect(h.engine.purge({ table: 'todo', resetWatermarks: 'query' })).rejects.toMatchObject({ code: 'invalid_purge' });
     await expect(h.engine.purge({ table: 'todo', filter: 'x eq' })).rejects.toMatchObject({ code: 'invalid_filter' });
+    // S-36: only an absent filter means every row; a blank one is as invalid as `$filter=`.
+    await expect(h.engine.purge({ table: 'todo', filter: '  ' })).rejects.toMatchObject({ code: 'invalid_filter', details: { position: 0 } });
+    expect(h.store.snapshot().syncStates).toEqual(before);
   });
 
   test('G-07: a purge started during a pull waits for it, then runs in one commit', async () => {

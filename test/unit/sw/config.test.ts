@@ -19,6 +19,11 @@ test('the script URL query names tables, upstream origin, dialects and policy', 
   });
 });
 
+test('F-12: strict=1 makes every table refuse v2 reserved properties', () => {
+  expect(parseConfigQuery('?tables=a,b&strict=1').tables).toEqual([{ name: 'a', strict: true }, { name: 'b', strict: true }]);
+  expect(parseConfigQuery('?tables=a&strict=yes').tables).toEqual([{ name: 'a' }]);
+});
+
 test('unknown dialects and policies are ignored; no tables gives null', () => {
   expect(parseConfigQuery('?dialect=v9&policy=random')).toEqual({ tables: null, debug: false });
   expect(parseConfigQuery('?tables=a&upstream=not a url').tables).toEqual([{ name: 'a' }]);

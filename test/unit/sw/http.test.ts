@@ -16,6 +16,10 @@ test('a Request becomes plain data: absolute URL, lowercased headers, body text'
   expect((await toHttpRequest(new Request('http://x/tables/t', { method: 'DELETE' }))).body).toBeNull();
 });
 
+test('F-14: a method fetch leaves lowercase stays lowercase, as a server sees it', async () => {
+  expect((await toHttpRequest(new Request('http://x/tables/t/a', { method: 'patch' }))).method).toBe('patch');
+});
+
 test('a TableResponse becomes a JSON Response marked x-tablesync: local; 204 and 304 have no body', async () => {
   const ok = toResponse({ status: 201, headers: { etag: '"v1"', location: 'http://x/tables/t/a' }, body: { id: 'a' } });
   expect([ok.status, ok.headers.get('content-type'), ok.headers.get('x-tablesync'), ok.headers.get('etag')]).toEqual([

@@ -21,6 +21,11 @@ describe('parseListQuery', () => {
     expect(r.ok && r.value).toMatchObject(want);
   });
 
+  test.each(['$filter=', '$filter=%20%20', '%24FILTER=', '$filter'])('S-36: a blank $filter (%s) is invalid_filter at position 0', (query) => {
+    const r = parseListQuery(params(query), { maxTop: 20 });
+    expect(r.ok ? null : [r.error.code, r.error.details['position']]).toEqual(['invalid_filter', 0]);
+  });
+
   test('S-30: $top over maxTop names maxTop', () => {
     const r = parseListQuery(params('$top=21'), { maxTop: 20 });
     expect(r.ok ? null : [r.error.code, r.error.details['maxTop']]).toEqual(['top_too_large', 20]);

@@ -88,8 +88,8 @@ describe('compareItems', () => {
   });
 
   test('compareValues is a total order with dates between numbers and strings', () => {
-    const date = { kind: 'date', micros: 0 } as const;
-    const ascending: LiteralValue[] = [null, false, true, -1, 0, 5, date, { kind: 'date', micros: 1 }, '', 'A', 'a'];
+    const date = { kind: 'date', ms: 0, us: 0 } as const;
+    const ascending: LiteralValue[] = [null, false, true, -1, 0, 5, date, { kind: 'date', ms: 0, us: 1 }, { kind: 'date', ms: 1, us: 0 }, '', 'A', 'a'];
     for (let i = 0; i < ascending.length; i++) {
       for (let j = 0; j < ascending.length; j++) {
         expect(Math.sign(compareValues(ascending[i] ?? null, ascending[j] ?? null))).toBe(Math.sign(i - j));

@@ -11,7 +11,7 @@ const parse = (text: string): Expr => {
 };
 const lit = (value: LiteralValue): Expr => ({ kind: 'literal', value });
 const field = (name: string): Expr => ({ kind: 'field', name });
-const at = (iso: string) => ({ kind: 'date', micros: Date.parse(iso) * 1000 }) as const;
+const at = (iso: string) => ({ kind: 'date', ms: Date.parse(iso), us: 0 }) as const;
 const rhs = (text: string): Expr => {
   const e = parse(`x eq ${text}`);
   if (e.kind !== 'binary') throw new Error('not binary');
@@ -62,7 +62,7 @@ describe('parseFilter', () => {
     'S-34: %s fractional digits are kept to the microsecond',
     (frac) => {
       const micros = Number((frac.slice(1) + '000000').slice(0, 6));
-      expect(rhs(`datetimeoffset'${T}${frac}Z'`)).toEqual(lit({ kind: 'date', micros: Date.parse(`${T}Z`) * 1000 + micros }));
+      expect(rhs(`datetimeoffset'${T}${frac}Z'`)).toEqual(lit({ kind: 'date', ms: Date.parse(`${T}Z`) + Math.floor(micros / 1000), us: micros % 1000 }));
     },
   );
 
@@ -110,6 +110,14 @@ describe('parseFilter', () => {
 
   test('in takes a list of literals', () => {
     expect(parse("x in (1, -2, 'a', null)")).toEqual({ kind: 'in', operand: field('x'), values: [1, -2, 'a', null] });
+  });
+
+  test('F-14: a string literal holding an unpaired surrogate is invalid_filter at the literal; a pair is fine', () => {
+    for (const text of ["name eq '\ud800'", "name eq 'a\udc00'"]) {
+      const r = parseFilter(text);
+      expect(r.ok ? null : [r.error.code, r.error.details['position']]).toEqual(['invalid_filter', 8]);
+    }
+    expect(parse("name eq '\ud83d\ude00'")).toEqual({ kind: 'binary', op: 'eq', left: field('name'), right: lit('\ud83d\ude00') });
   });
 
   test('substringof(t,s) is normalised to contains(s,t)', () => {
