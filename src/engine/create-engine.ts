@@ -4,6 +4,7 @@ import type { EngineContext, RuntimeState } from './engine-context.js';
 import type { Engine, EngineDeps, PullOptions, PullResult, PushResult, SyncResult } from './engine-types.js';
 import type { PullPlan } from './pull.js';
 import { createCredentials } from './credentials.js';
+import { settleDeadLetter } from './dead-letters.js';
 import { createEvents } from './events.js';
 import { createFacade } from './facade.js';
 import { createMutex } from './mutex.js';
@@ -40,6 +41,7 @@ export function createEngine(deps: EngineDeps): Engine {
     lastPullAt: null,
     stoppedPushes: 0,
     authBlockedAt: null,
+    storageFull: false,
     observedDialects: new Map<string, Dialect>(),
     completeTables: new Set<string>(),
     backgroundPulls: new Map<string, number>(),
@@ -60,6 +62,10 @@ export function createEngine(deps: EngineDeps): Engine {
       if (result.ok) {
         index.apply(changes);
         ops.apply(changes, result.appendedSeqs);
+      } else events.emit({ kind: 'storage-full' });
+      if (runtime.storageFull === result.ok) {
+        runtime.storageFull = !result.ok;
+        statusAfterWrite();
       }
       return result;
     },
@@ -211,6 +217,14 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     async resolve(conflictId, resolution) {
       await deps.lock.run(() => resolveLocked(ctx, conflictId, resolution));
+      await emitStatus();
+    },
+    async retryOperation(seq) {
+      if (await deps.lock.run(() => settleDeadLetter(ctx, seq, 'retry'))) await deps.scheduler.schedule();
+      await emitStatus();
+    },
+    async discardOperation(seq) {
+      await deps.lock.run(() => settleDeadLetter(ctx, seq, 'discard'));
       await emitStatus();
     },
     status: () => readStatus(ctx),
