@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { openApp, pageApi, useStack, waitFor, waitForDrain, type App, type Json, type Row } from './fixtures/e2e/harness.js';
+import { openApp, pageApi, useStack, waitFor, type App, type Json, type Row } from './fixtures/e2e/harness.js';
 
 const SECRET = 'resilience-secret-at-least-32-bytes!!';
 /** The reference server refuses bodies over this many bytes; the worker takes up to 1 MiB, so a bigger write fails only upstream. */
@@ -141,6 +141,14 @@ async function serverRows(table: string): Promise<Map<string, Row>> {
   return new Map(body.items.map((row) => [String(row['id']), row]));
 }
 
+/** Waits until the op-log (every table's) holds only the ops `keep` accepts; a timeout names what is left. */
+async function drained(page: Page, keep: (op: Op) => boolean = () => false): Promise<void> {
+  const api = client(page);
+  await waitFor(async () => (await api.ops()).every(keep), { timeoutMs: 5000, message: 'the op-log to drain' }).catch(async (error: unknown) => {
+    throw new Error(`${String(error)}; ops: ${JSON.stringify(await api.ops())}; status: ${JSON.stringify(await api.status())}`);
+  });
+}
+
 /** Upstream writes of one item, as `[method, status]`, in order. */
 const writesOf = (id: string): [string, number | undefined][] =>
   stack.proxy.sent
@@ -148,6 +156,97 @@ const writesOf = (id: string): [string, number | undefined][] =>
     .map((s) => [s.method, s.status]);
 
 describe('e2e-resilience', () => {
+  test('U-13: a 401 mid-queue pauses it as needs-auth (status, events) without burning attempts; setAuth, then an app request with a new token, resume it and each write lands once', async () => {
+    const app = await open();
+    const api = client(app.page);
+    await api.record(['status', 'pushed']);
+    const expired = bearer(await token('alice', true));
+    const fresh = bearer(await token('alice'));
+
+    // Queued while the network is cut: an open table's write, then two under a token that has since expired.
+    app.upstream.block(true);
+    expect((await appRequest(app.page, 'POST', '/tables/todoitem', { id: 'a-open', text: 'no auth needed' })).status).toBe(201);
+    expect((await appRequest(app.page, 'POST', '/tables/secure', { id: 'a-1', text: 'one' }, expired)).status).toBe(201);
+    expect((await appRequest(app.page, 'POST', '/tables/secure', { id: 'a-2', text: 'two' }, expired)).status).toBe(201);
+    app.upstream.block(false);
+
+    await api.push();
+    await waitFor(async () => (await api.status()).blockedReason === 'needs-auth', { message: 'the queue paused as needs-auth' });
+    expect((await serverRows('todoitem')).has('a-open')).toBe(true);
+    const blocked = await api.ops();
+    expect(blocked.map((o) => [o.itemId, o.state, o.blockedReason])).toEqual([
+      ['a-1', 'pending', 'needs-auth'],
+      ['a-2', 'pending', null],
+    ]);
+    expect(writesOf('a-1').filter(([, status]) => status !== undefined)).toEqual([['POST', 401]]);
+    const events = await api.events();
+    expect(events.some((e) => e.kind === 'status' && (e['status'] as Row)['blockedReason'] === 'needs-auth')).toBe(true);
+    expect(events.some((e) => e.kind === 'pushed' && (e['result'] as Row)['stopped'] === 'needs-auth')).toBe(true);
+
+    // Every trigger while paused: an explicit push, a sync event, an intercepted request with the same token.
+    expect(await api.push()).toEqual({ completed: 0, failed: 0, held: 0, stopped: 'needs-auth' });
+    await app.devtools.dispatchSync(stack.origin);
+    expect((await appRequest(app.page, 'GET', '/tables/secure', undefined, expired)).status).toBe(200);
+    expect((await api.push()).stopped).toBe('needs-auth');
+    expect((await api.ops()).map((o) => o.attempts)).toEqual(blocked.map((o) => o.attempts));
+    expect(writesOf('a-1').filter(([, status]) => status !== undefined)).toEqual([['POST', 401]]);
+    expect(writesOf('a-2')).toEqual([]);
+
+    // New credentials from the page: the queue drains, once per write, with the new token.
+    await api.setAuth(fresh['authorization']!);
+    await drained(app.page);
+    expect((await api.status()).blockedReason).toBe(null);
+    expect(writesOf('a-1')).toEqual([['POST', 401], ['POST', 201]]);
+    expect(writesOf('a-2')).toEqual([['POST', 201]]);
+    const sentWith = (id: string): string | undefined => stack.proxy.sent.filter((x) => (x.body as Row | undefined)?.['id'] === id).at(-1)?.headers['authorization'];
+    expect(sentWith('a-2')).toBe(fresh['authorization']);
+
+    // The app's next request carries the expired token again: paused; its request with a new one resumes it.
+    expect((await appRequest(app.page, 'POST', '/tables/secure', { id: 'a-3', text: 'three' }, expired)).status).toBe(201);
+    await waitFor(async () => (await api.status()).blockedReason === 'needs-auth', { message: 'paused again' });
+    expect((await appRequest(app.page, 'GET', '/tables/secure', undefined, fresh)).status).toBe(200);
+    await drained(app.page);
+    expect(writesOf('a-3')).toEqual([['POST', 401], ['POST', 201]]);
+    expect([...(await serverRows('secure')).keys()].sort()).toEqual(['a-1', 'a-2', 'a-3']);
+    expect([...app.devtools.errors]).toEqual([]);
+    await app.close();
+  });
+
+  test('U-17: an op made under identity A waits visibly while B is signed in, B\'s ops drain, and it goes once A is back', async () => {
+    const app = await open();
+    const api = client(app.page);
+    const alice = bearer(await token('alice'));
+    const bob = bearer(await token('bob'));
+
+    app.upstream.block(true);
+    expect((await appRequest(app.page, 'POST', '/tables/secure', { id: 'i-alice', text: 'by alice' }, alice)).status).toBe(201);
+    expect((await appRequest(app.page, 'POST', '/tables/secure', { id: 'i-bob-1', text: 'by bob' }, bob)).status).toBe(201);
+    expect((await appRequest(app.page, 'POST', '/tables/secure', { id: 'i-bob-2', text: 'by bob too' }, bob)).status).toBe(201);
+    app.upstream.block(false);
+    const sentBefore = stack.proxy.sent.length;
+
+    await api.push();
+    await waitFor(async () => (await api.ops()).length === 1, { message: "bob's ops to drain" });
+    const [waiting] = await api.ops();
+    expect(waiting).toMatchObject({ itemId: 'i-alice', state: 'pending', blockedReason: 'identity', identity: '|alice' });
+    expect((await api.status()).blockedReason).toBe('identity');
+    const afterSwitch = stack.proxy.sent.slice(sentBefore);
+    expect(afterSwitch.filter((x) => (x.body as Row | undefined)?.['id'] === 'i-alice')).toEqual([]);
+    expect(afterSwitch.filter((x) => x.method === 'POST').map((x) => [(x.body as Row)['id'], x.status, x.headers['authorization']])).toEqual([
+      ['i-bob-1', 201, bob['authorization']],
+      ['i-bob-2', 201, bob['authorization']],
+    ]);
+
+    // Alice is back (the app's next request carries her token): her op goes, with her token, once.
+    expect((await appRequest(app.page, 'GET', '/tables/secure', undefined, alice)).status).toBe(200);
+    await drained(app.page);
+    const aliceSends = stack.proxy.sent.slice(sentBefore).filter((x) => (x.body as Row | undefined)?.['id'] === 'i-alice');
+    expect(aliceSends.map((x) => [x.status, x.headers['authorization']])).toEqual([[201, alice['authorization']]]);
+    expect([...(await serverRows('secure')).keys()].sort()).toEqual(['i-alice', 'i-bob-1', 'i-bob-2']);
+    expect([...app.devtools.errors]).toEqual([]);
+    await app.close();
+  });
+
   test('F-14, W-02, L-06: a write that cannot be stored gets 507 storage_full and leaves nothing; reads go on; a pull that cannot store its page fails and resumes', async () => {
     // Chromium caches an origin's free space once its IndexedDB is first used, so a lower quota must be in force
     // before the app starts (a raised one is seen after the next refusal).
@@ -155,7 +254,7 @@ describe('e2e-resilience', () => {
     const api = client(app.page);
     const appApi = pageApi(app.page);
     expect((await appApi.insert({ id: 'q-1', text: 'fits' })).status).toBe(201);
-    await waitForDrain(app.page);
+    await drained(app.page);
     await api.pull('todoitem');
     await api.record(['storage-full', 'status']);
     const opsBefore = await api.ops();
