@@ -149,10 +149,10 @@ async function drained(page: Page, keep: (op: Op) => boolean = () => false): Pro
   });
 }
 
-/** Upstream writes of one item, as `[method, status]`, in order. */
+/** Upstream writes of one item that reached the server (not those cut at the proxy), as `[method, status]`, in order. */
 const writesOf = (id: string): [string, number | undefined][] =>
   stack.proxy.sent
-    .filter((s) => s.method !== 'GET' && (s.url.pathname.endsWith(`/${id}`) || (s.body as Row | undefined)?.['id'] === id))
+    .filter((s) => s.method !== 'GET' && s.status !== undefined && (s.url.pathname.endsWith(`/${id}`) || (s.body as Row | undefined)?.['id'] === id))
     .map((s) => [s.method, s.status]);
 
 describe('e2e-resilience', () => {
@@ -178,7 +178,7 @@ describe('e2e-resilience', () => {
       ['a-1', 'pending', 'needs-auth'],
       ['a-2', 'pending', null],
     ]);
-    expect(writesOf('a-1').filter(([, status]) => status !== undefined)).toEqual([['POST', 401]]);
+    expect(writesOf('a-1')).toEqual([['POST', 401]]);
     const events = await api.events();
     expect(events.some((e) => e.kind === 'status' && (e['status'] as Row)['blockedReason'] === 'needs-auth')).toBe(true);
     expect(events.some((e) => e.kind === 'pushed' && (e['result'] as Row)['stopped'] === 'needs-auth')).toBe(true);
@@ -189,7 +189,7 @@ describe('e2e-resilience', () => {
     expect((await appRequest(app.page, 'GET', '/tables/secure', undefined, expired)).status).toBe(200);
     expect((await api.push()).stopped).toBe('needs-auth');
     expect((await api.ops()).map((o) => o.attempts)).toEqual(blocked.map((o) => o.attempts));
-    expect(writesOf('a-1').filter(([, status]) => status !== undefined)).toEqual([['POST', 401]]);
+    expect(writesOf('a-1')).toEqual([['POST', 401]]);
     expect(writesOf('a-2')).toEqual([]);
 
     // New credentials from the page: the queue drains, once per write, with the new token.
@@ -243,6 +243,71 @@ describe('e2e-resilience', () => {
     const aliceSends = stack.proxy.sent.slice(sentBefore).filter((x) => (x.body as Row | undefined)?.['id'] === 'i-alice');
     expect(aliceSends.map((x) => [x.status, x.headers['authorization']])).toEqual([[201, alice['authorization']]]);
     expect([...(await serverRows('secure')).keys()].sort()).toEqual(['i-alice', 'i-bob-1', 'i-bob-2']);
+    expect([...app.devtools.errors]).toEqual([]);
+    await app.close();
+  });
+
+  test('U-16: writes the server rejects for good become dead letters with its answer while the rest drains; the page discards one (row restored or removed) and retries one that then lands once', async () => {
+    const server = await stack.remote.insert({ id: 'd-u', text: 'server' });
+    const app = await open();
+    const api = client(app.page);
+    const appApi = pageApi(app.page);
+    await api.pull('todoitem');
+    await api.record(['op-failed']);
+    // Until "fixed", the server refuses d-retry as a schema mismatch (answered in front of it, for this one row).
+    let fixed = false;
+    await app.context.route('**/tables/todoitem', async (route) => {
+      const body = route.request().postData();
+      if (!fixed && route.request().method() === 'POST' && body?.includes('"d-retry"') === true) {
+        await route.fulfill({ status: 422, contentType: 'application/json', body: JSON.stringify({ error: 'Unknown column "colour"', code: 'invalid_item' }) });
+      } else await route.continue();
+    });
+
+    const tooBig = noise(SERVER_BODY_LIMIT + 1000);
+    app.upstream.block(true);
+    expect((await appApi.insert({ id: 'd-big', text: tooBig })).status).toBe(201);
+    expect((await appApi.insert({ id: 'd-ok', text: 'fine' })).status).toBe(201);
+    expect((await appApi.replace('d-u', { id: 'd-u', text: tooBig }, `"${String(server['version'])}"`)).status).toBe(200);
+    expect((await appApi.insert({ id: 'd-retry', colour: 'red' })).status).toBe(201);
+    app.upstream.block(false);
+
+    await api.push();
+    await drained(app.page, (op) => op.state === 'failed');
+    const failed = await api.ops();
+    expect(failed.map((o) => [o.itemId, o.kind, o.state, o.lastStatus, (o.lastError as Row | null)?.['code']])).toEqual([
+      ['d-big', 'insert', 'failed', 413, 'payload_too_large'],
+      ['d-u', 'update', 'failed', 413, 'payload_too_large'],
+      ['d-retry', 'insert', 'failed', 422, 'invalid_item'],
+    ]);
+    expect((await api.status()).failed).toBe(3);
+    await waitFor(async () => (await api.events()).length === 3, { message: 'three op-failed events in the page' });
+    expect((await api.events()).map((e) => (e['operation'] as Row)['itemId'])).toEqual(['d-big', 'd-u', 'd-retry']);
+    const onServer = await serverRows('todoitem');
+    expect([...onServer.keys()].sort()).toEqual(['d-ok', 'd-u']);
+    expect(onServer.get('d-u')?.['text']).toBe('server');
+
+    // A dead letter stays put: a push sends none of them again.
+    const sent = stack.proxy.sent.length;
+    expect(await api.push()).toEqual({ completed: 0, failed: 0, held: 0, stopped: null });
+    expect(stack.proxy.sent.slice(sent).filter((x) => x.method !== 'GET')).toEqual([]);
+
+    // Discard: the insert's row goes, the update's row is the server's again.
+    const seqOf = (id: string): number => failed.find((o) => o.itemId === id)!.seq;
+    await api.discard(seqOf('d-big'));
+    await api.discard(seqOf('d-u'));
+    expect((await appApi.get('d-big')).status).toBe(404);
+    const restored = await appApi.get('d-u');
+    expect([restored.status, (restored.body as Row)['text'], restored.headers['x-tablesync']]).toEqual([200, 'server', 'local']);
+    expect(await app.page.evaluate((seq) => (window as unknown as { tablesync: { discardOperation(s: number): Promise<void> } }).tablesync.discardOperation(seq).then(() => null, (e: { code: string }) => e.code), seqOf('d-big'))).toBe('operation_not_found');
+
+    // Retry once the server takes it: it lands once.
+    fixed = true;
+    await api.retry(seqOf('d-retry'));
+    await drained(app.page);
+    expect((await serverRows('todoitem')).get('d-retry')).toMatchObject({ colour: 'red' });
+    expect(writesOf('d-retry')).toEqual([['POST', 201]]);
+    expect(writesOf('d-big')).toEqual([['POST', 413]]);
+    expect((await api.status()).failed).toBe(0);
     expect([...app.devtools.errors]).toEqual([]);
     await app.close();
   });
