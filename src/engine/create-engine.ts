@@ -156,8 +156,8 @@ export function createEngine(deps: EngineDeps): Engine {
     },
   });
 
-  /** New credentials may unblock a needs-auth stop (U-13) or ops of this identity (U-17): push soon. */
-  const credentialsChanged = (): void => {
+  /** Push soon: new credentials may unblock a needs-auth stop (U-13) or ops of this identity (U-17), ops found at start wait. */
+  const schedulePush = (): void => {
     deps.scheduler.schedule().catch((error: unknown) => deps.log.error('scheduling a push failed', { error: String(error) }));
   };
 
@@ -171,7 +171,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     onLocalRead: (table) => pulls.read(table),
     push: () => push(),
-    onCredentials: () => credentialsChanged(),
+    onCredentials: () => schedulePush(),
   });
 
   return {
@@ -181,6 +181,8 @@ export function createEngine(deps: EngineDeps): Engine {
       const inflight = ops.filter((op) => op.state === 'inflight');
       if (inflight.length > 0) await ctx.commit(inflight.map((op) => ({ kind: 'put-op', op: { ...op, state: 'pending' } }) as const));
       if (ops.some((op) => op.blockedReason === 'needs-auth')) runtime.authBlockedAt = credentials.generation;
+      // Ops a previous worker (or schema) journaled: the sync event that was to carry them may be spent.
+      if (ops.some((op) => op.state === 'pending' || op.state === 'inflight')) schedulePush();
       await loadAppDialects(ctx);
       // Warm the table index in the background, so the first read after a wake waits less.
       for (const table of tables.keys()) index.rows(table).catch((error: unknown) => deps.log.error('warming a table failed', { table, error: String(error) }));
@@ -230,7 +232,7 @@ export function createEngine(deps: EngineDeps): Engine {
     status: () => readStatus(ctx),
     setAuth(headers) {
       credentials.set(headers);
-      if (headers !== null) credentialsChanged();
+      if (headers !== null) schedulePush();
     },
     online() {
       runtime.offlineAt = null;

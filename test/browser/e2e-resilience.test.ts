@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
+import { createSchemaV1, dumpDatabase } from './fixtures/resilience/schema-v1.js';
 import { openApp, pageApi, useStack, waitFor, type App, type Json, type Row } from './fixtures/e2e/harness.js';
 
 const SECRET = 'resilience-secret-at-least-32-bytes!!';
@@ -39,17 +40,18 @@ interface Answer {
 }
 
 /** The app's own request from the page (plain fetch, v3), with whatever credentials the app holds. */
-function appRequest(page: Page, method: string, path: string, body?: Row, headers: Record<string, string> = {}): Promise<Answer> {
-  return page.evaluate(
+async function appRequest(page: Page, method: string, path: string, body?: Row, headers: Record<string, string> = {}): Promise<Answer> {
+  const answer: { status: number; body: unknown; source: string | null } = await page.evaluate(
     async ([m, p, b, h]) => {
       const init: RequestInit = { method: m, headers: { 'ZUMO-API-VERSION': '3.0.0', ...(b === null ? {} : { 'content-type': 'application/json' }), ...h } };
       if (b !== null) init.body = JSON.stringify(b);
       const response = await fetch(p, init);
       const text = await response.text();
-      return { status: response.status, body: text === '' ? null : (JSON.parse(text) as Json), source: response.headers.get('x-tablesync') };
+      return { status: response.status, body: text === '' ? null : (JSON.parse(text) as unknown), source: response.headers.get('x-tablesync') };
     },
-    [method, path, body ?? null, headers] as const,
+    [method, path, (body ?? null) as Record<string, unknown> | null, headers] as const,
   );
+  return answer as Answer;
 }
 
 /** Text IndexedDB cannot compress away (Chromium compresses stored values). */
@@ -126,9 +128,10 @@ const PAGE = '/configured.html?tables=todoitem,secure&writes=local-first';
 const QUOTA = 1_000_000;
 
 /** The app in a fresh context; with `quota`, the origin's storage quota is set first (DevTools protocol). */
-function open(query = '', quota?: number): Promise<App> {
-  return openApp(stack.browser, stack.proxy, `${PAGE}${query}`, {}, async (devtools) => {
+function open(query = '', quota?: number, before?: (page: Page) => Promise<void>): Promise<App> {
+  return openApp(stack.browser, stack.proxy, `${PAGE}${query}`, {}, async (devtools, page) => {
     if (quota !== undefined) await devtools.cdp.send('Storage.overrideQuotaForOrigin', { origin: stack.origin, quotaSize: quota });
+    await before?.(page);
   });
 }
 
@@ -308,6 +311,75 @@ describe('e2e-resilience', () => {
     expect(writesOf('d-retry')).toEqual([['POST', 201]]);
     expect(writesOf('d-big')).toEqual([['POST', 413]]);
     expect((await api.status()).failed).toBe(0);
+    expect([...app.devtools.errors]).toEqual([]);
+    await app.close();
+  });
+
+  test('W-15: a database made by the previous schema, holding pending, failed and held ops, rows, a watermark and a conflict, is upgraded keeping all; the pending op replays once', async () => {
+    const plain = await stack.remote.insert({ id: 'u-plain', text: 'pulled' });
+    const failedBase = await stack.remote.insert({ id: 'u-failed', text: 'server' });
+    const heldBase = await stack.remote.insert({ id: 'u-held', text: 'base' });
+    const heldServer = await stack.remote.replace('u-held', { id: 'u-held', text: 'theirs' });
+    const watermarkMs = Date.parse(String(plain['updatedAt'])) - 60_000;
+    const watermark = { ms: watermarkMs, raw: new Date(watermarkMs).toISOString() };
+    const stored = (item: Row, known: string[]): Row => ({ table: 'todoitem', id: item['id']!, item: { ...item, deleted: false }, knownVersions: known });
+    const op = (seq: number, itemId: string, kind: string, state: string, snapshot: Row | null, base: Row | null, extra: Row = {}): Row => ({
+      seq, table: 'todoitem', itemId, kind, snapshot, baseVersion: base === null ? null : base['version']!, baseRow: base, serverRow: null, state,
+      attempted: state !== 'pending', attempts: state === 'pending' ? 0 : 1, lastAttemptAt: state === 'pending' ? null : watermarkMs, lastStatus: null,
+      lastError: null, editCounter: 0, identity: null, editedAt: watermarkMs, blockedReason: null, nextAttemptAt: null, ...extra,
+    });
+    const mineFailed = { id: 'u-failed', text: 'mine, refused' };
+    const mineHeld = { id: 'u-held', text: 'mine' };
+    const data = {
+      rows: [
+        stored(plain, [String(plain['version'])]),
+        stored({ ...failedBase, ...mineFailed }, [String(failedBase['version'])]),
+        stored({ ...heldBase, ...mineHeld }, [String(heldBase['version'])]),
+        stored({ id: 'u-pending', text: 'not sent yet' }, []),
+      ],
+      ops: [
+        op(1, 'u-pending', 'insert', 'pending', { id: 'u-pending', text: 'not sent yet' }, null),
+        op(2, 'u-failed', 'update', 'failed', mineFailed, failedBase, { lastStatus: 400, lastError: { error: 'no', code: 'invalid_item' } }),
+        op(3, 'u-held', 'update', 'held', mineHeld, heldBase, { lastStatus: 412 }),
+      ],
+      conflicts: [
+        { opSeq: 3, table: 'todoitem', itemId: 'u-held', opKind: 'update', reason: 'precondition', status: 412, baseRow: heldBase, localRow: mineHeld, serverRow: heldServer, detectedAt: watermarkMs },
+      ],
+      syncStates: [{ table: 'todoitem', queryId: '*', watermark, drain: null, lastPullAt: watermarkMs }],
+      meta: { config: { upstream: '', tables: [{ name: 'todoitem' }] } },
+    };
+    const app = await open('', undefined, async (page) => {
+      await page.goto(`${stack.origin}/bare.html`); // the origin, with no worker yet
+      await createSchemaV1(page, data);
+    });
+    const api = client(app.page);
+    const appApi = pageApi(app.page);
+
+    await drained(app.page, (o) => o.state !== 'pending');
+    expect(writesOf('u-pending')).toEqual([['POST', 201]]);
+    expect((await serverRows('todoitem')).get('u-pending')).toMatchObject({ text: 'not sent yet' });
+    expect((await api.ops()).map((o) => [o.seq, o.itemId, o.kind, o.state, o.lastStatus])).toEqual([
+      [2, 'u-failed', 'update', 'failed', 400],
+      [3, 'u-held', 'update', 'held', 412],
+    ]);
+    expect(await api.conflicts()).toEqual([
+      expect.objectContaining({ id: 3, itemId: 'u-held', reason: 'precondition', localRow: mineHeld, serverRow: heldServer, baseRow: heldBase }),
+    ]);
+    expect(((await appApi.get('u-plain')).body as Row)['text']).toBe('pulled');
+    expect(((await appApi.get('u-failed')).body as Row)['text']).toBe('mine, refused');
+    expect(((await appApi.get('u-held')).body as Row)['text']).toBe('mine');
+    expect(writesOf('u-failed')).toEqual([]);
+    expect(writesOf('u-held')).toEqual([]);
+
+    // The old watermark went on: the first pull after the upgrade asked only for what changed since (less the overlap).
+    const firstPull = stack.proxy.sent.find((x) => x.method === 'GET' && x.url.pathname === '/tables/todoitem' && x.url.searchParams.has('$orderby'));
+    expect(firstPull?.url.searchParams.get('$filter')).toBe(`updatedAt ge cast(${new Date(watermarkMs - 1000).toISOString()},Edm.DateTimeOffset)`);
+    const after = await dumpDatabase(app.page);
+    expect(after.version).toBe(2);
+    expect(after.indexes['ops']).toContain('table');
+    expect(after.stores['syncState']).toEqual([expect.objectContaining({ table: 'todoitem', queryId: '*', complete: expect.any(Boolean) })]);
+    expect((after.stores['syncState']![0] as { watermark: { ms: number } }).watermark.ms).toBeGreaterThanOrEqual(watermarkMs);
+    expect(after.stores['meta']).toContainEqual(expect.objectContaining({ tables: expect.arrayContaining([expect.objectContaining({ name: 'todoitem' })]) }));
     expect([...app.devtools.errors]).toEqual([]);
     await app.close();
   });
