@@ -98,7 +98,6 @@ function client(page: Page) {
     };
     events?: Event[];
   };
-  const w = (): T => window as unknown as T;
   return {
     ops: () => page.evaluate(() => (window as unknown as T).tablesync.pendingOperations()),
     conflicts: () => page.evaluate(() => (window as unknown as T).tablesync.conflicts()),
@@ -117,7 +116,6 @@ function client(page: Page) {
         win.events = [];
         for (const k of ks) win.tablesync.on(k, (e) => win.events?.push(e));
       }, kinds);
-      void w;
     },
     events: () => page.evaluate(() => (window as unknown as T).events ?? []),
   };
