@@ -373,7 +373,7 @@ describe('e2e-resilience', () => {
     await app.close();
   });
 
-  test('W-15: a database made by the previous schema, holding pending, failed and held ops, rows, a watermark and a conflict, is upgraded keeping all; the pending op replays once', async () => {
+  test('W-15: a database made by the previous schema, holding pending, failed and held ops, rows, watermarks and a conflict, is upgraded keeping all; the pending op replays once', async () => {
     const plain = await stack.remote.insert({ id: 'u-plain', text: 'pulled' });
     const failedBase = await stack.remote.insert({ id: 'u-failed', text: 'server' });
     const heldBase = await stack.remote.insert({ id: 'u-held', text: 'base' });
@@ -403,7 +403,10 @@ describe('e2e-resilience', () => {
       conflicts: [
         { opSeq: 3, table: 'todoitem', itemId: 'u-held', opKind: 'update', reason: 'precondition', status: 412, baseRow: heldBase, localRow: mineHeld, serverRow: heldServer, detectedAt: watermarkMs },
       ],
-      syncStates: [{ table: 'todoitem', queryId: '*', watermark, drain: null, lastPullAt: watermarkMs }],
+      syncStates: [
+        { table: 'todoitem', queryId: '*', watermark, drain: null, lastPullAt: watermarkMs },
+        { table: 'todoitem', queryId: 'mine', watermark, drain: { ms: watermarkMs, afterId: 'u-f' }, lastPullAt: watermarkMs },
+      ],
       meta: { config: { upstream: '', tables: [{ name: 'todoitem' }] } },
     };
     const app = await open('', undefined, async (page) => {
@@ -435,13 +438,17 @@ describe('e2e-resilience', () => {
     const after = await dumpDatabase(app.page);
     expect(after.version).toBe(2);
     expect(after.indexes['ops']).toContain('table');
-    expect(after.stores['syncState']).toEqual([expect.objectContaining({ table: 'todoitem', queryId: '*', complete: expect.any(Boolean) })]);
+    expect(after.stores['syncState']).toEqual([
+      expect.objectContaining({ table: 'todoitem', queryId: '*', complete: expect.any(Boolean) }),
+      { table: 'todoitem', queryId: 'mine', watermark, drain: { ms: watermarkMs, afterId: 'u-f' }, lastPullAt: watermarkMs, complete: false },
+    ]);
     expect((after.stores['syncState']![0] as { watermark: { ms: number } }).watermark.ms).toBeGreaterThanOrEqual(watermarkMs);
     expect(after.stores['meta']).toContainEqual(expect.objectContaining({ tables: expect.arrayContaining([expect.objectContaining({ name: 'todoitem' })]) }));
     expect([...app.devtools.errors]).toEqual([]);
     await app.close();
   });
 
+  // About 1 MB of rows crosses the network and IndexedDB here: some 5 s under load.
   test('F-14, W-02, L-06: a write that cannot be stored gets 507 storage_full and leaves nothing; reads go on; a pull that cannot store its page fails and resumes', async () => {
     // Chromium caches an origin's free space once its IndexedDB is first used, so a lower quota must be in force
     // before the app starts (a raised one is seen after the next refusal).
