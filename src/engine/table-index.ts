@@ -22,6 +22,8 @@ export interface TableRows {
 export interface TableIndex {
   /** The table's rows, loading them from the store the first time. */
   rows(table: string): Promise<TableRows>;
+  /** The table's rows if already in memory, else null (without starting a load). */
+  peek(table: string): TableRows | null;
   /** Applies a committed change set to the tables already warm (or warming). */
   apply(changes: readonly Change[]): void;
 }
@@ -116,6 +118,10 @@ export function createTableIndex(store: LocalStore): TableIndex {
         loading.set(table, load);
       }
       return view(await load.promise);
+    },
+    peek(table) {
+      const hit = ready.get(table);
+      return hit ? view(hit) : null;
     },
     apply(changes) {
       const touched = new Map<string, number>();
