@@ -176,8 +176,7 @@ export function createEngine(deps: EngineDeps): Engine {
       if (inflight.length > 0) await ctx.commit(inflight.map((op) => ({ kind: 'put-op', op: { ...op, state: 'pending' } }) as const));
       if (ops.some((op) => op.blockedReason === 'needs-auth')) runtime.authBlockedAt = credentials.generation;
       await loadAppDialects(ctx);
-      // Warm the table index in the background, so the first read after a wake waits less.
-      for (const table of tables.keys()) index.rows(table).catch((error: unknown) => deps.log.error('warming a table failed', { table, error: String(error) }));
+      // No table is loaded here: the first read after a wake walks the store, then warms its table (facade.ts).
     },
     intercepts: facade.intercepts,
     async handle(request) {

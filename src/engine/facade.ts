@@ -97,14 +97,14 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
 
   /** A read from the in-memory index, or from the store while the index still warms (the cold path). */
   async function readLocally(table: TableConfig, request: ReadRequest): Promise<TableResponse> {
-    const warm = ctx.index.peek(table.name);
-    if (warm === null) {
-      // The index warms in the background (started here if the wake's warm-up failed); the store answers meanwhile.
-      ctx.index.rows(table.name).catch(() => {});
-      const cold = await answerCold(table, request, ctx.deps.store);
-      if (cold !== null) return cold;
+    const cold = await ctx.index.whileCold(table.name, () => answerCold(table, request, ctx.deps.store));
+    // The index warms once the store has answered (warming first would make this read wait for it).
+    const loading = ctx.index.rows(table.name);
+    if (cold !== null) {
+      loading.catch(() => {});
+      return cold;
     }
-    const rows = warm ?? (await ctx.index.rows(table.name));
+    const rows = await loading;
     if (request.kind === 'get') return answerRead(table, request, rows);
     return cache.answer(`${table.name}\u0000${request.dialect}\u0000${request.url}`, rows, () => answerRead(table, request, rows));
   }

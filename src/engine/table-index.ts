@@ -1,6 +1,7 @@
 import type { Item } from '../core/item.js';
 import type { OrderKey } from '../core/odata/ast.js';
 import type { Change, LocalStore, StoredRow } from './ports.js';
+import { createMutex } from './mutex.js';
 import { createSortedOrders, type SortedOrders } from './sorted-orders.js';
 
 /** A commit touching more rows of a table than this re-sorts its orders once instead of splicing. */
@@ -22,8 +23,11 @@ export interface TableRows {
 export interface TableIndex {
   /** The table's rows, loading them from the store the first time. */
   rows(table: string): Promise<TableRows>;
-  /** The table's rows if already in memory, else null (without starting a load). */
-  peek(table: string): TableRows | null;
+  /**
+   * Runs `task` (a read straight from the store) unless the table is already in memory (then null).
+   * Table loads and such reads take turns: a load is one long store request, which would stall them.
+   */
+  whileCold<T>(table: string, task: () => Promise<T>): Promise<T | null>;
   /** Applies a committed change set to the tables already warm (or warming). */
   apply(changes: readonly Change[]): void;
 }
@@ -37,6 +41,7 @@ interface Entry {
 
 /** An index over `store.getRows`, one map per table. */
 export function createTableIndex(store: LocalStore): TableIndex {
+  const turns = createMutex();
   const ready = new Map<string, Entry>();
   // Changes committed while a table loads are replayed on top of the loaded rows (puts and
   // deletes are idempotent, so a snapshot that already holds them is fine).
@@ -106,7 +111,7 @@ export function createTableIndex(store: LocalStore): TableIndex {
       let load = loading.get(table);
       if (!load) {
         const pending: Change[] = [];
-        const promise = store.getRows(table).then((list) => {
+        const promise = turns.run(() => store.getRows(table)).then((list) => {
           const entry: Entry = { rows: new Map(list.map((r) => [r.id, r])), cache: null, generation: 0, orders: createSortedOrders() };
           for (const change of pending) applyTo(entry, change);
           ready.set(table, entry);
@@ -119,10 +124,7 @@ export function createTableIndex(store: LocalStore): TableIndex {
       }
       return view(await load.promise);
     },
-    peek(table) {
-      const hit = ready.get(table);
-      return hit ? view(hit) : null;
-    },
+    whileCold: (table, task) => (ready.has(table) ? Promise.resolve(null) : turns.run(() => (ready.has(table) ? Promise.resolve(null) : task()))),
     apply(changes) {
       const touched = new Map<string, number>();
       for (const change of changes) {

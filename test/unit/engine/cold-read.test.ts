@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { createHarness } from './harness.js';
 
 /** Server rows pulled, then a restarted engine whose index is still loading: reads meet the cold path. */
-async function coldEngine(rows: readonly Record<string, string | number | boolean | null>[]) {
+async function coldEngine(rows: readonly ({ readonly id: string } & Record<string, string | number | boolean | null>)[]) {
   const h = createHarness({ tables: [{ name: 'todo', pageSize: 10 }], upstreamTables: [{ name: 'todo', pageSize: 10 }] });
   for (const row of rows) {
     h.server.write('todo', row);
@@ -37,8 +37,8 @@ test('F-03 cold: rows tied on the walked key are ordered by the rest of $orderby
   for (let i = 0; i < 30; i++) h.server.write('todo', { id: `r${(i * 7) % 30}`, n: i % 4 });
   await h.ready();
   h.store.slowRowLoads(true);
-  await h.restart();
   for (const path of ['/tables/todo?$orderby=updatedAt desc,n&$top=5', '/tables/todo?$orderby=updatedAt&$skip=3&$top=4', '/tables/todo?$orderby=updatedAt desc,n desc&$filter=n gt 1']) {
+    await h.restart();
     const walks = h.store.walkRowsCalls;
     const local = await h.request('GET', path, { version: '3.0.0' });
     const remote = await h.server.remote.send({ method: 'GET', path, headers: { 'zumo-api-version': '3.0.0' }, body: null });
@@ -56,4 +56,16 @@ test('F-06 cold: a read by id asks the store for that row alone, 404 when absent
   expect(hit.local).toEqual(hit.remote);
   expect(miss.local[0]).toBe(404);
   expect(hit.walked + miss.walked).toBe(0);
+});
+
+test('after a cold read its table warms; reads arriving meanwhile wait for that load, then meet the warm index', async () => {
+  const { h, read } = await coldEngine([{ id: 'a', n: 1 }, { id: 'b', n: 2 }]);
+  const loads = h.store.getRowsCalls;
+  const first = await read('/tables/todo?$orderby=id');
+  expect([first.walked, h.store.getRowsCalls - loads]).toEqual([1, 1]);
+  const walks = h.store.walkRowsCalls;
+  const second = await h.request('GET', '/tables/todo?$orderby=id desc', { version: '3.0.0' });
+  expect(h.store.walkRowsCalls - walks).toBe(0);
+  expect(h.store.getRowsCalls - loads).toBe(1);
+  expect((second.body as { items: { id: string }[] }).items.map((i) => i.id)).toEqual(['b', 'a']);
 });

@@ -19,6 +19,7 @@ const query = fc.record({
   select: fc.boolean(),
   version: fc.constantFrom('2.0.0' as const, '3.0.0' as const),
 });
+type Query = typeof query extends fc.Arbitrary<infer Q> ? Q : never;
 interface Change {
   readonly id: number;
   readonly n: number | null;
@@ -28,7 +29,7 @@ interface Change {
 const change: fc.Arbitrary<Change> = fc.record({ id: fc.nat(40), n: fc.option(fc.nat(9), { nil: null }), text: fc.option(fc.nat(30).map((t) => `t${t}`), { nil: null }), remove: fc.boolean() });
 
 /** The request path of a generated query. */
-function pathOf(q: fc.Infer<typeof query>): string {
+function pathOf(q: Query): string {
   const params: string[] = [];
   if (q.filter !== null) params.push(`$filter=${encodeURIComponent(q.filter)}`);
   if (q.orderBy.length > 0) params.push(`$orderby=${q.orderBy.map((k) => `${k.field}${k.desc ? ' desc' : ''}`).join(',')}`);
@@ -40,7 +41,7 @@ function pathOf(q: fc.Infer<typeof query>): string {
 }
 
 /** True when the cold path answers this query itself (no count, first key walkable by the store). */
-const walkable = (q: fc.Infer<typeof query>): boolean => !q.count && ['id', 'updatedAt', undefined].includes(q.orderBy[0]?.field);
+const walkable = (q: Query): boolean => !q.count && ['id', 'updatedAt', undefined].includes(q.orderBy[0]?.field);
 
 /**
  * Each read either meets the warm in-memory index, or (cold) a worker just restarted whose index
