@@ -14,9 +14,9 @@ import { rowsLabel } from '../lib/scale.js';
 import { fmt, summarize, type Summary } from '../lib/stats.js';
 
 /** Each worker version's script URL and running status, from the devtools session's events. */
-type Versions = Map<string, { scriptURL: string; status: string }>;
+export type Versions = Map<string, { scriptURL: string; status: string }>;
 
-function trackWorkers(b: BrowserBench): { versions: Versions; dispose(): void } {
+export function trackWorkers(b: BrowserBench): { versions: Versions; dispose(): void } {
   const versions: Versions = new Map();
   const listener = (event: { versions: { versionId: string; scriptURL: string; runningStatus: string }[] }): void => {
     for (const v of event.versions) versions.set(v.versionId, { scriptURL: v.scriptURL, status: v.runningStatus });
@@ -30,7 +30,7 @@ function trackWorkers(b: BrowserBench): { versions: Versions; dispose(): void } 
  * its worker every 10 s, which restarts it, so "every worker stopped at once" may never be seen;
  * the stop is sent again if the worker is still up after a second.
  */
-async function stopWorkerAt(b: BrowserBench, versions: Versions, origin: string): Promise<void> {
+export async function stopWorkerAt(b: BrowserBench, versions: Versions, origin: string): Promise<void> {
   const stopped = (): boolean => {
     const mine = [...versions.values()].filter((v) => v.scriptURL.startsWith(`${origin}/`));
     return mine.length > 0 && mine.every((v) => v.status === 'stopped');
@@ -43,7 +43,7 @@ async function stopWorkerAt(b: BrowserBench, versions: Versions, origin: string)
   throw new Error(`the worker at ${origin} would not stop`);
 }
 
-async function coldFetches(b: BrowserBench, versions: Versions, page: Page, path: (i: number) => string, local: boolean, count: number): Promise<number[]> {
+export async function coldFetches(b: BrowserBench, versions: Versions, page: Page, path: (i: number) => string, local: boolean, count: number): Promise<number[]> {
   const origin = new URL(page.url()).origin;
   const out: number[] = [];
   for (const i of b.nextIds(count)) {
