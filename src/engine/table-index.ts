@@ -32,11 +32,29 @@ export interface TableIndex {
   apply(changes: readonly Change[]): void;
 }
 
+/**
+ * One table in memory: items by id, and the known versions of the few rows whose versions are not
+ * just their item's own (a row and its wrapper cost about twice the item alone: 1M rows must fit).
+ */
 interface Entry {
-  readonly rows: Map<string, StoredRow>;
+  readonly table: string;
+  readonly rows: Map<string, Item>;
+  readonly versions: Map<string, readonly string[]>;
   cache: readonly Item[] | null;
   generation: number;
   readonly orders: SortedOrders;
+}
+
+/** The versions a row knows when nothing else was recorded: its item's own, if any. */
+const ownVersions = (item: Item): readonly string[] => (typeof item['version'] === 'string' ? [item['version']] : []);
+
+function put(entry: Entry, row: StoredRow): void {
+  // The item's own id string is the key (the row's is a second copy of it).
+  const id = row.item['id'] === row.id ? row.item['id'] : row.id;
+  entry.rows.set(id, row.item);
+  const own = ownVersions(row.item);
+  if (row.knownVersions.length === own.length && row.knownVersions.every((v, i) => v === own[i])) entry.versions.delete(id);
+  else entry.versions.set(id, row.knownVersions);
 }
 
 /** An index over `store.getRows`, one map per table. */
@@ -48,9 +66,12 @@ export function createTableIndex(store: LocalStore): TableIndex {
   const loading = new Map<string, { readonly promise: Promise<Entry>; readonly pending: Change[] }>();
 
   const view = (entry: Entry): TableRows => ({
-    get: (id) => entry.rows.get(id),
+    get(id) {
+      const item = entry.rows.get(id);
+      return item === undefined ? undefined : { table: entry.table, id, item, knownVersions: entry.versions.get(id) ?? ownVersions(item) };
+    },
     items() {
-      entry.cache ??= [...entry.rows.values()].map((r) => r.item);
+      entry.cache ??= [...entry.rows.values()];
       return entry.cache;
     },
     ordered(orderBy) {
@@ -68,14 +89,15 @@ export function createTableIndex(store: LocalStore): TableIndex {
     entry.generation++;
     switch (change.kind) {
       case 'put-row': {
-        const before = entry.rows.get(change.row.id)?.item ?? null;
-        entry.rows.set(change.row.id, change.row);
+        const before = entry.rows.get(change.row.id) ?? null;
+        put(entry, change.row);
         entry.orders.replace(before, change.row.item);
         entry.cache = null;
         break;
       }
       case 'delete-row': {
-        const before = entry.rows.get(change.id)?.item ?? null;
+        const before = entry.rows.get(change.id) ?? null;
+        entry.versions.delete(change.id);
         if (entry.rows.delete(change.id)) {
           entry.orders.replace(before, null);
           entry.cache = null;
@@ -84,6 +106,7 @@ export function createTableIndex(store: LocalStore): TableIndex {
       }
       case 'delete-table-rows':
         entry.rows.clear();
+        entry.versions.clear();
         entry.orders.clear();
         entry.cache = null;
         break;
@@ -112,7 +135,8 @@ export function createTableIndex(store: LocalStore): TableIndex {
       if (!load) {
         const pending: Change[] = [];
         const promise = turns.run(() => store.getRows(table)).then((list) => {
-          const entry: Entry = { rows: new Map(list.map((r) => [r.id, r])), cache: null, generation: 0, orders: createSortedOrders() };
+          const entry: Entry = { table, rows: new Map(), versions: new Map(), cache: null, generation: 0, orders: createSortedOrders() };
+          for (const row of list) put(entry, row);
           for (const change of pending) applyTo(entry, change);
           ready.set(table, entry);
           loading.delete(table);
