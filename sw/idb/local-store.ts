@@ -133,7 +133,16 @@ export function createLocalStore(db: IDBDatabase): LocalStore {
       const record = await read<RowRecord | undefined>(STORES.rows, (s) => s.get([table, id]));
       return record === undefined ? null : rowOf(record);
     },
-    getRows: async (table) => (await read<RowRecord[]>(STORES.rows, (s) => s.getAll(tableRange(table)))).map(rowOf),
+    async getRows(table) {
+      // In slices: one getAll of a 1M-row table is one enormous message and a long stall.
+      const rows: StoredRow[] = [];
+      for (let range = tableRange(table); ; ) {
+        const slice = await read<RowRecord[]>(STORES.rows, (s) => s.getAll(range, 20_000));
+        for (const record of slice) rows.push(rowOf(record));
+        if (slice.length < 20_000) return rows;
+        range = IDBKeyRange.bound([table, rows[rows.length - 1]?.id ?? ''], [table, []], true);
+      }
+    },
     getOp: async (table, itemId) =>
       (await read<Op | undefined>(STORES.ops, (s) => s.index(INDEXES.opsByItem).get([table, itemId]))) ?? null,
     listOps: (table) =>
