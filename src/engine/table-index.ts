@@ -28,6 +28,8 @@ export interface TableIndex {
    * Table loads and such reads take turns: a load is one long store request, which would stall them.
    */
   whileCold<T>(table: string, task: () => Promise<T>): Promise<T | null>;
+  /** True once the table's rows are in memory. */
+  isWarm(table: string): boolean;
   /** Applies a committed change set to the tables already warm (or warming). */
   apply(changes: readonly Change[]): void;
 }
@@ -148,6 +150,7 @@ export function createTableIndex(store: LocalStore): TableIndex {
       }
       return view(await load.promise);
     },
+    isWarm: (table) => ready.has(table),
     whileCold: (table, task) => (ready.has(table) ? Promise.resolve(null) : turns.run(() => (ready.has(table) ? Promise.resolve(null) : task()))),
     apply(changes) {
       const touched = new Map<string, number>();

@@ -69,3 +69,15 @@ test('after a cold read its table warms; reads arriving meanwhile wait for that 
   expect(h.store.getRowsCalls - loads).toBe(1);
   expect((second.body as { items: { id: string }[] }).items.map((i) => i.id)).toEqual(['b', 'a']);
 });
+
+test('L-04 cold: a pull into a restarted worker reads only its pages\' rows from the store, and never loads the table', async () => {
+  const { h } = await coldEngine([{ id: 'a', n: 1 }, { id: 'b', n: 2 }]);
+  await h.restart();
+  const loads = h.store.getRowsCalls;
+  h.server.write('todo', { id: 'a', n: 10 });
+  h.server.write('todo', { id: 'c', n: 3 });
+  h.clock.advance(5000);
+  await h.engine.pull({ table: 'todo', push: false });
+  expect(h.store.getRowsCalls).toBe(loads);
+  expect(h.rows().map((r) => [r.id, r.item['n'], r.knownVersions.length])).toEqual([['a', 10, 1], ['b', 2, 1], ['c', 3, 1]]);
+});
