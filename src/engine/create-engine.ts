@@ -184,8 +184,7 @@ export function createEngine(deps: EngineDeps): Engine {
       // Ops a previous worker (or schema) journaled: the sync event that was to carry them may be spent.
       if (ops.some((op) => op.state === 'pending' || op.state === 'inflight')) schedulePush();
       await loadAppDialects(ctx);
-      // Warm the table index in the background, so the first read after a wake waits less.
-      for (const table of tables.keys()) index.rows(table).catch((error: unknown) => deps.log.error('warming a table failed', { table, error: String(error) }));
+      // No table is loaded here: the first read after a wake walks the store, then warms its table (facade.ts).
     },
     intercepts: facade.intercepts,
     async handle(request) {
