@@ -19,6 +19,8 @@ export interface BundleSpec {
 /** The shipped bundles, relative to the repository root. */
 export const BUNDLES: readonly BundleSpec[] = [
   { entry: 'sw/index.ts', format: 'iife', fileName: 'tablesync-sw.js' },
+  // `tablesync/sw`: installTablesync(options) for module workers and bundlers.
+  { entry: 'sw/module.ts', format: 'es', fileName: 'tablesync-sw.mjs' },
   { entry: 'src/client/script.ts', format: 'iife', fileName: 'tablesync.js' },
   { entry: 'src/client/index.ts', format: 'es', fileName: 'tablesync.mjs' },
   // Loaded by the drop-in only for a page that uses the elements; the npm export `./elements`.
