@@ -40,7 +40,8 @@ export default async function checkPrerequisites(project: TestProject): Promise<
     mustExist(process.env['FIREFOX_PATH'] ?? '/usr/bin/firefox-esr', 'Firefox ESR', 'firefox-esr');
     mustExist('/usr/bin/WebKitWebDriver', 'WebKitWebDriver', 'webkit2gtk-driver');
     mustExist(process.env['MINIBROWSER_PATH'] ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', 'MiniBrowser (WebKitGTK)', 'webkit2gtk-driver');
-    mustExist('/usr/bin/xvfb-run', 'xvfb-run', 'xvfb xauth');
+    mustExist('/usr/bin/xvfb-run', 'xvfb-run', 'xvfb');
+    mustExist('/usr/bin/xauth', 'xauth (xvfb-run needs it)', 'xauth');
   }
   if (name === 'server' || name === 'browser') await mustReachPostgres();
 }
