@@ -9,4 +9,5 @@ import { classicSetup } from './script-url.js';
 declare const self: ServiceWorkerGlobalScope;
 
 // Captured here, while the script is first evaluated: its first frame is this script's URL.
-install(classicSetup(new Error().stack, self.location.href));
+const loaded = self.performance.getEntriesByType('resource').map((entry) => entry.name);
+install(classicSetup(new Error().stack, self.location.href, loaded));

@@ -9,13 +9,21 @@ const STACKS = {
   chromium: `Error\n    at ${URL_OF_SCRIPT}:1:98765\n    at http://127.0.0.1:8080/app-sw.js:3:1`,
   chromiumNamed: `Error\n    at tablesyncSw (${URL_OF_SCRIPT}:1:98765)\n    at http://127.0.0.1:8080/app-sw.js:3:1`,
   firefox: `@${URL_OF_SCRIPT}:1:98765\n@http://127.0.0.1:8080/app-sw.js:3:1\n`,
-  webkit: `global code@${URL_OF_SCRIPT}:1:98765\nimportScripts@[native code]\nglobal code@http://127.0.0.1:8080/app-sw.js:3:14`,
 };
+// WebKit drops the query from its frames; the query is then the script's resource timing entry's.
+const WEBKIT_STACK = 'global code@http://127.0.0.1:8080/tablesync-sw.js:1:38\nimportScripts@[native code]\nglobal code@http://127.0.0.1:8080/app-sw.js:3:14';
 
 describe('the classic worker finds its own script URL', () => {
   test.each(Object.entries(STACKS))('%s stack format', (_engine, stack) => {
     expect(scriptUrlOf(stack)?.href).toBe(URL_OF_SCRIPT);
     expect(classicSetup(stack, 'http://127.0.0.1:8080/app-sw.js')).toEqual({ search: '?tables=todoitem,notes&policy=hold', standalone: false });
+  });
+
+  test('WebKit: the query of the resource timing entry of the script', () => {
+    const loaded = ['http://127.0.0.1:8080/other.js?tables=nope', URL_OF_SCRIPT];
+    expect(classicSetup(WEBKIT_STACK, 'http://127.0.0.1:8080/app-sw.js', loaded)).toEqual({ search: '?tables=todoitem,notes&policy=hold', standalone: false });
+    // A restarted worker that fetched nothing: the app worker's query (else the persisted configuration).
+    expect(classicSetup(WEBKIT_STACK, 'http://127.0.0.1:8080/app-sw.js', [])).toEqual({ search: '', standalone: false });
   });
 
   test('registered itself: the whole worker, configured by its own query', () => {
