@@ -102,6 +102,15 @@ describe('existing worker', () => {
         },
         { url: `/${workerFile(variant)}`, type: variant.source === 'module-worker.js' ? ('module' as const) : ('classic' as const) },
       );
+      // The page API connects to the app's worker without registering one of its own (data-register="off").
+      await page.evaluate(async () => {
+        const script = Object.assign(document.createElement('script'), { src: '/tablesync.js' });
+        script.dataset['register'] = 'off';
+        document.head.append(script);
+        await new Promise((resolve) => script.addEventListener('load', resolve, { once: true }));
+        await window.tablesync!.ready;
+      });
+      const pending = (): Promise<number> => page.evaluate(() => window.tablesync!.pendingOperations().then((ops) => ops.length));
       const call = (url: string, init?: { method: string; body: string }): Promise<Answer> =>
         page.evaluate(
           async ({ url, init }) => {
@@ -123,6 +132,7 @@ describe('existing worker', () => {
       const read = await call(`/tables/todoitem/${id}`);
       expect([read.status, read.via]).toEqual([200, 'local']);
       expect(JSON.parse(read.body)).toMatchObject({ id, text: 'written offline' });
+      expect(await pending()).toBe(1);
       // The app's strategy serves its cached file offline; a file it never cached fails, so nothing else did.
       expect(await call('/static/app.css')).toMatchObject({ status: 200, body: 'body { color: rebeccapurple; }\n' });
       await expect(call('/static/never-fetched.css')).rejects.toThrow(/Failed to fetch/);
@@ -142,6 +152,11 @@ describe('existing worker', () => {
         { timeoutMs: 10_000, message: `row ${id} on the server` },
       );
       expect(onServer.map((row) => [row.id, row.text])).toEqual([[id, 'written offline']]);
+      await waitFor(async () => (await pending()) === 0, { message: 'the queue drained' });
+      // Still the app's own registration: the page API registered nothing.
+      expect(await page.evaluate(() => navigator.serviceWorker.getRegistrations().then((all) => all.map((r) => r.active?.scriptURL)))).toEqual([
+        `${origin}/${workerFile(variant)}`,
+      ]);
       // The one worker error is Workbox's own rejection for the file it could not serve: its strategy handled it.
       const workboxMiss = (error: string): boolean => error.includes('no-response') && error.includes('/static/never-fetched.css');
       expect([...sw.errors].some(workboxMiss)).toBe(true);
