@@ -123,7 +123,8 @@ beforeAll(async () => {
   run('tar', ['xzf', path.join(scratch, packed.filename), '-C', installed, '--strip-components=1'], scratch);
   for (const name of Object.keys(manifest.dependencies)) linkDependency(name);
   linkDependency('@types/node'); // the app's own dev dependency, for its server code's types
-}, 120_000);
+  // The declaration emit typechecks three projects: a few seconds idle, minutes on an overloaded machine.
+}, 240_000);
 
 afterAll(async () => {
   if (server && server.exitCode === null) {
