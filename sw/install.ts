@@ -288,8 +288,8 @@ export function install(setup: WorkerSetup): void {
         );
         return;
       case 'tablesync:ping':
-        // Also takes over a page left uncontrolled (a shift-reload bypasses the worker for that load).
-        event.waitUntil(Promise.all([boot(), self.clients.claim()]).then(() => undefined, reportError));
+        // The whole worker also takes over a page left uncontrolled (a shift-reload bypasses the worker for that load).
+        event.waitUntil(Promise.all([boot(), setup.standalone ? self.clients.claim() : undefined]).then(() => undefined, reportError));
         return;
     }
   });
