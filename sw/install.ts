@@ -70,9 +70,8 @@ export interface WorkerSetup {
   /** The configuration as a worker-URL query (see config.ts). */
   readonly search: string;
   /**
-   * True when tablesync is the whole worker: it then also caches the app shell (unless `shell=off`), takes
-   * control at once (skipWaiting, clients.claim) and reports uncaught errors. False inside an app's own worker,
-   * whose lifecycle, caches and errors stay the app's.
+   * True when tablesync is the whole worker: it then also caches the app shell (unless `shell=off`) and logs
+   * uncaught errors. False inside an app's own worker, whose routes, caches and errors stay the app's.
    */
   readonly standalone: boolean;
 }
@@ -192,14 +191,13 @@ export function install(setup: WorkerSetup): void {
     }
   }
 
-  if (setup.standalone) {
-    self.addEventListener('install', (event) => {
-      event.waitUntil(self.skipWaiting());
-    });
-  }
+  // Even inside an app's worker: the page's writes are answered only once a worker with the engine controls it.
+  self.addEventListener('install', (event) => {
+    event.waitUntil(self.skipWaiting());
+  });
 
   self.addEventListener('activate', (event) => {
-    event.waitUntil(Promise.all([setup.standalone ? self.clients.claim() : undefined, shell.activate().catch(reportError)]));
+    event.waitUntil(Promise.all([self.clients.claim(), shell.activate().catch(reportError)]));
   });
 
   /** Answers the app shell's requests from the shell cache; any other request goes to the network untouched. */
@@ -288,8 +286,8 @@ export function install(setup: WorkerSetup): void {
         );
         return;
       case 'tablesync:ping':
-        // The whole worker also takes over a page left uncontrolled (a shift-reload bypasses the worker for that load).
-        event.waitUntil(Promise.all([boot(), setup.standalone ? self.clients.claim() : undefined]).then(() => undefined, reportError));
+        // Also takes over a page left uncontrolled (a shift-reload bypasses the worker for that load).
+        event.waitUntil(Promise.all([boot(), self.clients.claim()]).then(() => undefined, reportError));
         return;
     }
   });

@@ -32,9 +32,8 @@ export interface TablesyncWorkerOptions {
   readonly requestPushIntervalMs?: number;
   readonly debug?: boolean;
   /**
-   * True when tablesync is the whole worker: it then caches the app shell (unless `shell` is false), takes
-   * control at once (skipWaiting, clients.claim) and logs uncaught errors. Default false: the app's worker
-   * keeps its own lifecycle and caches.
+   * True when tablesync is the whole worker: it then caches the app shell (unless `shell` is false) and logs
+   * uncaught errors. Default false: the app's worker keeps its own caches and error handling.
    */
   readonly standalone?: boolean;
   /** With `standalone`: false turns the app-shell cache off. */
