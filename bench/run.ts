@@ -131,3 +131,7 @@ for (const id of EXPECTED) {
 }
 report.note(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores shared with other engineers' runs)`);
 console.log(`\n## Summary (${((performance.now() - started) / 1000).toFixed(0)} s)\n${report.summary()}`);
+// BENCH_RESULTS names another file (the smoke test in `npm test` writes to a temporary one).
+const resultsFile = process.env['BENCH_RESULTS'] ?? path.join(BENCH_DIR, 'results.json');
+fs.writeFileSync(resultsFile, `${JSON.stringify(report.results(), null, 2)}\n`);
+console.log(`results: ${resultsFile}`);

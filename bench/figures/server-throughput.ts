@@ -140,6 +140,7 @@ export async function measureServerThroughput(servers: readonly ServerUnderTest[
         ratio: theirs === undefined ? 'n/a' : `${fmt(mine / theirs)}×`,
         target: boundText(bound),
         verdict: theirs === undefined ? 'n/a' : verdictOf(mine / theirs, bound),
+        numbers: { value: mine, unit: 'req/s', baseline: theirs ?? null, ratio: theirs === undefined ? null : mine / theirs },
       });
     }
   }

@@ -1,6 +1,7 @@
 import type { FieldValue } from '../core/item.js';
 import type { Expr, OrderKey } from '../core/odata/ast.js';
 import { ok, type Result } from '../core/result.js';
+import { createCoalescer } from './coalesce.js';
 import type { Database, Queryable } from './database.js';
 import { VERSION_SEQUENCE } from './schema.js';
 import { WIRE_DATE } from './sql-fields.js';
@@ -98,14 +99,19 @@ async function stamp(q: Queryable): Promise<{ version: string; now: string }> {
 /** The row store over one database. */
 export function createRowStore(db: Database): RowStore {
   const scoped = (owner: OwnerScope, ownerParam: () => string): string => (owner === null ? '' : ` and owner = ${ownerParam()}`);
+  // Reads by id of one table and owner scope that arrive while one runs are answered by one `id = any(…)`.
+  const getMany = createCoalescer<string, StoredRow>(async (group, ids) => {
+    const [name, owner] = JSON.parse(group) as [string, OwnerScope];
+    const p = createSqlParams();
+    const where = `id = any(${p.add(ids, 'text[]')})${scoped(owner, () => p.add(owner, 'text'))}`;
+    const q = p.finalize(`select ${COLUMNS} from ${quoteIdent(name)} where ${where}`);
+    const rows = await db.query<RawRow>(q.sql, q.values);
+    return new Map(rows.map((r) => [r.id, toRow(r)]));
+  });
 
   return {
     async get(table, id, owner) {
-      const p = createSqlParams();
-      const where = `id = ${p.add(id, 'text')}${scoped(owner, () => p.add(owner, 'text'))}`;
-      const q = p.finalize(`select ${COLUMNS} from ${quoteIdent(table.name)} where ${where}`);
-      const [row] = await db.query<RawRow>(q.sql, q.values);
-      return row === undefined ? null : toRow(row);
+      return (await getMany(JSON.stringify([table.name, owner]), id)) ?? null;
     },
 
     async list(table, plan, owner) {
