@@ -76,11 +76,12 @@ async function measureAll(servers: readonly ServerUnderTest[], scale: Scale): Pr
   const sliceRequests = Math.ceil(scale.loadRequests / ROUNDS);
   const slices = new Map(servers.map((s) => [s.key, { query: [] as LoadResult[], get: [] as LoadResult[], insert: [] as LoadResult[] }]));
   const getRequest = getOf(scale.rows.medium);
+  const warm = { concurrency: CONCURRENCY, maxRequests: Math.min(200, sliceRequests), maxMs: 2000 };
   for (const s of servers) {
     // Warm-up: connections, JIT, the database's caches.
-    await runLoad({ url: s.server.url, concurrency: CONCURRENCY, maxRequests: 200, maxMs: 2000, request: queryOf, expectStatus: 200 });
-    await runLoad({ url: s.server.url, concurrency: CONCURRENCY, maxRequests: 200, maxMs: 2000, request: getRequest, expectStatus: 200 });
-    await runLoad({ url: s.server.url, concurrency: CONCURRENCY, maxRequests: 200, maxMs: 2000, request: insertOf(`${s.key}-warm-`, 0), expectStatus: 201 });
+    await runLoad({ ...warm, url: s.server.url, request: queryOf, expectStatus: 200 });
+    await runLoad({ ...warm, url: s.server.url, request: getRequest, expectStatus: 200 });
+    await runLoad({ ...warm, url: s.server.url, request: insertOf(`${s.key}-warm-`, 0), expectStatus: 201 });
   }
   for (let round = 0; round < ROUNDS; round++) {
     for (let k = 0; k < servers.length; k++) {
@@ -94,7 +95,7 @@ async function measureAll(servers: readonly ServerUnderTest[], scale: Scale): Pr
   }
   const results = new Map<string, Measured>();
   for (const s of servers) {
-    const serial = { url: s.server.url, concurrency: 1, maxRequests: 200, maxMs: 1500 };
+    const serial = { url: s.server.url, concurrency: 1, maxRequests: Math.min(200, sliceRequests), maxMs: 1500 };
     const serialQuery = await runLoad({ ...serial, request: queryOf, expectStatus: 200 });
     const serialInsert = await runLoad({ ...serial, request: insertOf(`${s.key}-serial-`, 0), expectStatus: 201 });
     const mine = slices.get(s.key);
