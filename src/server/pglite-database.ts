@@ -74,6 +74,7 @@ export async function createPgliteDatabase(dataDir: string | null): Promise<Data
   for (const setting of SESSION_SETTINGS) await exclusive(() => statement(setting, []));
   return {
     kind: 'pglite',
+    parallelism: 1,
     query: (sql, params = []) => exclusive(() => statement(sql, params)),
     transaction: (work) =>
       exclusive(async () => {

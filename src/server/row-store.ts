@@ -158,7 +158,7 @@ export function createRowStore(db: Database): RowStore {
     const q = p.finalize(`select ${COLUMNS} from ${quoteIdent(name)} where ${where}`);
     const rows = await db.query<RawRow>(q.sql, q.values);
     return new Map(rows.map((r) => [r.id, toRow(r)]));
-  });
+  }, db.parallelism);
 
   // Inserts into one table that arrive while one runs go together: one stamp and one INSERT for all.
   const insertMany = createCoalescer<PendingInsert, InsertOutcome | Failed>(async (table, pending) => {
@@ -173,7 +173,7 @@ export function createRowStore(db: Database): RowStore {
       }
       return outcomes;
     }
-  });
+  }, db.parallelism);
 
   return {
     async get(table, id, owner) {
