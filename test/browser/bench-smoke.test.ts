@@ -13,14 +13,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** The server figures against the Azure SDK, measured in the same run (DESIGN.md §6, 11a–c). */
 const SERVER_FIGURES = ['pglite', 'postgres'].flatMap((db) => ['a', 'b', 'c'].map((letter) => `11${letter}-${db}`));
 
-// `npm run bench` once, every stage at BENCH_SCALE=tiny, so no benchmark rots: a stage that throws
+// `npm run bench` once, every stage at BENCH_SCALE=tiny (the 1M-row stage at 2,000 rows), so no benchmark rots: a stage that throws
 // leaves its figures unmeasured (value null), which fails here. The whole path (build, the three
 // servers as children, Chromium, every figure) is the point, hence one long test.
 test('npm run bench at tiny scale writes results.json with every figure measured and judged', { timeout: 300_000 }, async () => {
   const results = path.join(dir, 'results.json');
   const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'bench/run.ts'], {
     cwd: root,
-    env: { ...process.env, BENCH_SCALE: 'tiny', BENCH_RESULTS: results },
+    env: { ...process.env, BENCH_SCALE: 'tiny', BENCH_MILLION: '1', BENCH_MILLION_ROWS: '2000', BENCH_RESULTS: results },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
