@@ -61,8 +61,9 @@ const baseline = await ensureBaseline(progress);
 const tsx = ['--import', 'tsx', path.join(BENCH_DIR, 'servers/ours.ts')];
 const children: ServerUnderTest[] = [];
 const startChild = async (key: ServerUnderTest['key'], label: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<ChildServer | null> => {
+  // PGlite starts twice in its child (seed, then serve): 5–10 s alone, over a minute on a loaded machine.
   try {
-    const server = await startChildServer({ label, command: process.execPath, args, env: { ...rowsEnv, ...env } });
+    const server = await startChildServer({ label, command: process.execPath, args, env: { ...rowsEnv, ...env }, timeoutMs: 180_000 });
     children.push({ key, label, server });
     return server;
   } catch (error) {
