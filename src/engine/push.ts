@@ -1,6 +1,7 @@
 import { nextAttemptAt } from '../core/backoff.js';
 import { SyncError } from '../core/errors.js';
 import { conflictContextOf, conflictRound, planResolution, resolveConflict } from '../core/conflict.js';
+import { formatDeleted, formatItem } from '../core/dialect/format-item.js';
 import { parsePrecondition } from '../core/dialect/precondition.js';
 import { planLookup, planOpRequest, planUndelete, withAppPreconditions } from '../core/dialect/outbound.js';
 import { identityOf, mayPush } from '../core/identity.js';
@@ -269,8 +270,24 @@ async function answerWaiting(
     result = await applyOutcome(ctx, sent, answer, rounds);
     if (result.kind === 'completed') result = { kind: 'completed', answered: true };
   }
-  claimed.answer({ kind: 'upstream', response });
+  claimed.answer({ kind: 'upstream', response: outcome.kind === 'conflict' ? response : echoAnswer(ctx, sent, outcome, response) });
   return result;
+}
+
+/**
+ * A "done" that is not a 2xx is the echo of this very write (its request resent after a lost answer, by the
+ * browser or a replay): the app is told its write happened, as the server's first answer would have said, never
+ * the 409/412/404/410 of the echo (issue 11: an app told its write failed must not find it on the server).
+ */
+type Answered = Extract<RemoteResponse, { readonly kind: 'response' }>;
+
+function echoAnswer(ctx: EngineContext, sent: Op, outcome: PushOutcome, response: Answered): Answered {
+  const echoed = outcome.kind === 'done' || outcome.kind === 'done-gone' || outcome.kind === 'adopt';
+  if (!echoed || (response.status >= 200 && response.status < 300)) return response;
+  const row = outcome.serverRow ?? { id: sent.itemId };
+  const given =
+    sent.kind === 'delete' ? formatDeleted(ctx.upstreamDialect(sent.table), row) : formatItem(row, sent.kind === 'insert' ? 201 : 200);
+  return { kind: 'response', status: given.status, headers: given.headers, body: given.body };
 }
 
 /** K-01…K-13: the table's policy decides; after 5 rounds in one push the op is held (K-11). */
