@@ -10,6 +10,8 @@ import { createReadCache } from './read-cache.js';
 import { sendUpstream } from './send-upstream.js';
 import { isTableComplete, noteAppDialect } from './table-state.js';
 import { DEFAULT_WRITE_TIMEOUT_MS, inOfflineWindow, writeThrough } from './write-through.js';
+import { answerRedelivered, receiveWrite } from './write-receipts.js';
+import { uuidV4 } from '../core/ids.js';
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const LOCAL = { 'x-tablesync': 'local' } as const;
@@ -64,7 +66,10 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
   const cache = createReadCache();
   const local = (response: TableResponse): TableResponse => ({ ...response, headers: { ...response.headers, ...LOCAL } });
 
-  async function route(http: HttpRequest): Promise<TableResponse> {
+  /** This instance, as write receipts name it: a re-delivered write comes to another one. */
+  const boot = uuidV4(ctx.deps.entropy.randomBytes());
+
+  async function route(http: HttpRequest, redelivered = false): Promise<TableResponse> {
     if (ctx.credentials.capture(http.headers)) options.onCredentials(); // F-15: memory only
     if (http.method === 'OPTIONS') return local(optionsAnswer(http));
     const name = tableOfPath(splitUrl(http.url).path) ?? '';
@@ -85,6 +90,11 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
       if (ctx.runtime.completeTables.has(table.name)) options.onLocalRead(table.name);
       if (request.kind === 'get') return local(answerRead(table, request, rows));
       return local(cache.answer(`${table.name}\u0000${request.dialect}\u0000${request.url}`, rows, () => answerRead(table, request, rows)));
+    }
+    const again = redelivered ? await answerRedelivered(ctx, table, request) : null;
+    if (again !== null) {
+      schedulePush(ctx, request, { response: again, op: null, refused: null, expectedVersion: null });
+      return local(again);
     }
     const written = await handleWrite(ctx, table, request);
     const online = writeMode === 'local-first' ? null : await answerOnline(http, request, written);
@@ -132,7 +142,12 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
     },
     async handle(http) {
       try {
-        return await route(http);
+        if (!WRITES.has(http.method.toUpperCase())) return await route(http);
+        const received = await receiveWrite(ctx, boot, http);
+        if (received.answer !== null) return received.answer;
+        const response = await route(received.http, received.redelivered);
+        await received.done(response);
+        return response;
       } catch (error) {
         ctx.deps.log.error('façade request failed', { method: http.method, error: String(error) });
         return local(errorResponse('internal_error'));
@@ -140,5 +155,7 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
     },
   };
 }
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const isRead = (request: TableRequest): request is ReadRequest => request.kind === 'list' || request.kind === 'get';

@@ -477,7 +477,8 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers }: RunCon
 
   // Heal: the network back, the quota restored, a browser if it died, a fresh token where it expired.
   const leftovers = await heal(host, proxy, details);
-  const rows = await serverRows(serverUrl);
+  // A previous run's write may still land (a request the browser held): it is that run's, not this one's.
+  const rows = (await serverRows(serverUrl)).filter((row) => row.id.startsWith(`${prefix}-`) || row.mark?.startsWith(`${prefix}-`) === true);
   const verdict = judge(writes, rows, leftovers);
   return { seed, faults, lost: verdict.lost, duplicated: verdict.duplicated, stray: verdict.stray, details: [...verdict.details, ...(verdict.details.length > 0 ? [...details, ...trace] : [])] };
 }

@@ -1,0 +1,92 @@
+import { formatCreated, formatDeleted, formatItem } from '../core/dialect/format-item.js';
+import type { HttpRequest, TableResponse } from '../core/dialect/types.js';
+import { validateWriteBody } from '../core/dialect/validate-write-body.js';
+import { uuidV4 } from '../core/ids.js';
+import type { EngineContext } from './engine-context.js';
+import type { WriteRequest } from './local-write.js';
+import type { TableConfig } from './table-config.js';
+
+/**
+ * Chromium dispatches a fetch event again, to a new worker instance, when the instance handling it stopped before
+ * answering: the app's one write arrives twice (found by the fault suite: a re-delivered insert got 409, a delete
+ * 404, for writes that had happened). A receipt kept in meta before the write (with the id an insert will get) and
+ * again with its answer lets the next instance recognise the second delivery: it gets the answer the first one
+ * computed or, when the first died before answering, the answer for the state that write left.
+ */
+interface Receipt {
+  readonly key: string;
+  readonly boot: string;
+  readonly at: number;
+  /** The id given to an insert whose body had none, so a re-delivery inserts the same row. */
+  readonly id: string | null;
+  readonly response: TableResponse | null;
+}
+
+/** What a write goes ahead with: its request (an id-less insert given its id), and the receipt of a first delivery. */
+export interface ReceivedWrite {
+  readonly http: HttpRequest;
+  /** The answer a previous instance computed for this very request, to give again. */
+  readonly answer: TableResponse | null;
+  /** A previous instance began this very request and died before answering. */
+  readonly redelivered: boolean;
+  done(response: TableResponse): Promise<void>;
+}
+
+/** Re-delivery happens at once; an identical request minutes later is the app's own. */
+const REDELIVERY_WINDOW_MS = 60_000;
+const SLOTS = 16;
+
+const slotOf = (key: string): string => {
+  let hash = 0;
+  for (let i = 0; i < key.length; i++) hash = (Math.imul(hash, 31) + key.charCodeAt(i)) | 0;
+  return `write-receipt:${(hash >>> 0) % SLOTS}`;
+};
+
+const withoutId = (body: string | null): Record<string, unknown> | null => {
+  try {
+    const parsed: unknown = JSON.parse(body ?? '');
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && (parsed as { id?: unknown }).id == null
+      ? (parsed as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+};
+
+/** Looks the write up among the receipts and records it as begun; a full disk only costs the receipt. */
+export async function receiveWrite(ctx: EngineContext, boot: string, http: HttpRequest): Promise<ReceivedWrite> {
+  const key = `${http.method.toUpperCase()} ${http.url}\n${http.headers['if-match'] ?? ''}\n${http.body ?? ''}`;
+  const slot = slotOf(key);
+  const now = ctx.deps.clock.now();
+  const seen = await ctx.deps.meta.get<Receipt>(slot).catch(() => undefined);
+  const first = seen !== undefined && seen.key === key && seen.boot !== boot && now - seen.at < REDELIVERY_WINDOW_MS ? seen : null;
+  const body = http.method.toUpperCase() === 'POST' ? withoutId(http.body) : null;
+  const id = body === null ? null : (first?.id ?? uuidV4(ctx.deps.entropy.randomBytes()));
+  const receipt: Receipt = { key, boot, at: now, id, response: null };
+  const save = (r: Receipt): Promise<void> => ctx.deps.meta.set(slot, r).catch(() => undefined);
+  // Taken over by this instance: a third identical request is the app's own again.
+  await save(first?.response ? { ...receipt, response: first.response } : receipt);
+  return {
+    http: body === null ? http : { ...http, body: JSON.stringify({ ...body, id }) },
+    answer: first?.response ?? null,
+    redelivered: first !== null,
+    done: (response) => save({ ...receipt, response }),
+  };
+}
+
+/**
+ * A re-delivered write whose first delivery died before answering: when the local state is what that write left
+ * (the row holding its fields; for a delete, no row), the app gets the answer for it; null otherwise (the first
+ * delivery died before its commit, so the write goes ahead as new).
+ */
+export async function answerRedelivered(ctx: EngineContext, table: TableConfig, request: WriteRequest): Promise<TableResponse | null> {
+  const rows = await ctx.index.rows(table.name);
+  if (request.kind === 'delete') return rows.get(request.id) !== undefined ? null : formatDeleted(request.dialect, { id: request.id });
+  if (request.kind === 'undelete') return null;
+  const checked = validateWriteBody(request, { reserved: table.settings.strict ? 'reject' : 'drop' });
+  const id = request.kind === 'insert' ? checked.ok && checked.value.id : request.id;
+  const row = id ? rows.get(id)?.item : undefined;
+  if (!checked.ok || row === undefined) return null;
+  for (const [name, value] of Object.entries(checked.value.fields)) if (JSON.stringify(row[name]) !== JSON.stringify(value)) return null;
+  return request.kind === 'insert' ? formatCreated(row, request.url) : formatItem(row);
+}
