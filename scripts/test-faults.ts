@@ -6,7 +6,7 @@
  */
 import { buildAll } from './build.js';
 import { assertPostgresReachable, dropSchema, TEST_DATABASE_URL, uniqueSchema } from '../test/server/support/databases.js';
-import { runFaultSuite, summaryLine } from '../test/support/fault-suite.js';
+import { phases, runFaultSuite, summaryLine } from '../test/support/fault-suite.js';
 
 const runs = Number(process.env['FAULT_RUNS'] ?? 1000);
 const seed = Number(process.env['FAULT_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
@@ -27,6 +27,7 @@ try {
   console.log(`seed ${seed} (FAULT_SEED=${seed} FAULT_RUNS=${runs} replays this suite); ${((Date.now() - started) / 1000).toFixed(1)} s; ${result.relaunches} browser relaunches`);
   console.log(`faults by kind: ${JSON.stringify(result.byKind)}`);
   console.log(`answers the app got: ${JSON.stringify(result.answers)}`);
+  if (process.env['FAULT_TIMING']) console.log(`ms by phase: ${JSON.stringify(phases)}`);
   for (const run of result.failed) console.log(`failed: FAULT_SEED=${run.seed} FAULT_RUNS=1 (${run.faults.join(', ')})`);
   if (result.failed.length > 0) rc = 1;
 } finally {
