@@ -144,9 +144,8 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
       try {
         if (!WRITES.has(http.method.toUpperCase())) return await route(http);
         const received = await receiveWrite(ctx, boot, http);
-        if (received.answer !== null) return received.answer;
         const response = await route(received.http, received.redelivered);
-        await received.done(response);
+        await received.done();
         return response;
       } catch (error) {
         ctx.deps.log.error('façade request failed', { method: http.method, error: String(error) });

@@ -9,9 +9,9 @@ import type { TableConfig } from './table-config.js';
 /**
  * Chromium dispatches a fetch event again, to a new worker instance, when the instance handling it stopped before
  * answering: the app's one write arrives twice (found by the fault suite: a re-delivered insert got 409, a delete
- * 404, for writes that had happened). A receipt kept in meta before the write (with the id an insert will get) and
- * again with its answer lets the next instance recognise the second delivery: it gets the answer the first one
- * computed or, when the first died before answering, the answer for the state that write left.
+ * 404, an id-less insert made a second row, for writes that had happened). A receipt in meta marks a write as begun
+ * (with the id an insert without one gets) until its answer is handed over; a write finding the receipt of an
+ * instance that died meanwhile is that write again.
  */
 interface Receipt {
   readonly key: string;
@@ -19,21 +19,19 @@ interface Receipt {
   readonly at: number;
   /** The id given to an insert whose body had none, so a re-delivery inserts the same row. */
   readonly id: string | null;
-  readonly response: TableResponse | null;
 }
 
-/** What a write goes ahead with: its request (an id-less insert given its id), and the receipt of a first delivery. */
+/** What a write goes ahead with: its request (an id-less insert given its id), and whether it is a re-delivery. */
 export interface ReceivedWrite {
   readonly http: HttpRequest;
-  /** The answer a previous instance computed for this very request, to give again. */
-  readonly answer: TableResponse | null;
   /** A previous instance began this very request and died before answering. */
   readonly redelivered: boolean;
-  done(response: TableResponse): Promise<void>;
+  /** The answer is handed over: the receipt goes. */
+  done(): Promise<void>;
 }
 
-/** Re-delivery happens at once; an identical request minutes later is the app's own. */
-const REDELIVERY_WINDOW_MS = 60_000;
+/** Re-delivery follows the worker's death at once; a receipt older than this was left by a page that went away. */
+const REDELIVERY_WINDOW_MS = 10_000;
 const SLOTS = 16;
 
 const slotOf = (key: string): string => {
@@ -58,19 +56,16 @@ export async function receiveWrite(ctx: EngineContext, boot: string, http: HttpR
   const key = `${http.method.toUpperCase()} ${http.url}\n${http.headers['if-match'] ?? ''}\n${http.body ?? ''}`;
   const slot = slotOf(key);
   const now = ctx.deps.clock.now();
-  const seen = await ctx.deps.meta.get<Receipt>(slot).catch(() => undefined);
-  const first = seen !== undefined && seen.key === key && seen.boot !== boot && now - seen.at < REDELIVERY_WINDOW_MS ? seen : null;
+  const seen = await ctx.deps.meta.get<Receipt | null>(slot).catch(() => null);
+  const first = seen?.key === key && seen.boot !== boot && now - seen.at < REDELIVERY_WINDOW_MS ? seen : null;
   const body = http.method.toUpperCase() === 'POST' ? withoutId(http.body) : null;
   const id = body === null ? null : (first?.id ?? uuidV4(ctx.deps.entropy.randomBytes()));
-  const receipt: Receipt = { key, boot, at: now, id, response: null };
-  const save = (r: Receipt): Promise<void> => ctx.deps.meta.set(slot, r).catch(() => undefined);
-  // Taken over by this instance: a third identical request is the app's own again.
-  await save(first?.response ? { ...receipt, response: first.response } : receipt);
+  const save = (r: Receipt | null): Promise<void> => ctx.deps.meta.set(slot, r).catch(() => undefined);
+  await save({ key, boot, at: now, id });
   return {
     http: body === null ? http : { ...http, body: JSON.stringify({ ...body, id }) },
-    answer: first?.response ?? null,
     redelivered: first !== null,
-    done: (response) => save({ ...receipt, response }),
+    done: () => save(null),
   };
 }
 

@@ -43,6 +43,8 @@ export interface FaultProxy {
   arm(fault: Fault): Promise<ProxiedRequest>;
   /** Disarms every fault not yet hit. */
   disarm(): void;
+  /** `/tables` writes as they went: method, path, If-Match, what happened (for a failing run's report). */
+  readonly log: string[];
   /** Writes (non-GET `/tables` requests) the server answered since the last `resetCounts`. */
   readonly writesForwarded: number;
   resetCounts(): void;
@@ -65,6 +67,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let token: string | null = null;
   let armed: Armed[] = [];
   let writesForwarded = 0;
+  const log: string[] = [];
 
   const forward = (req: http.IncomingMessage, body: Buffer) =>
     new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
@@ -96,16 +99,21 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     if (!tables) return answer(res, await forward(req, body));
     const request: ProxiedRequest = { method: req.method ?? 'GET', path, authorization: req.headers.authorization };
     if (cut) return void req.socket.destroy();
+    const note = (what: string): void => {
+      if (request.method !== 'GET') log.push(`${request.method} ${path} ${req.headers['if-match'] ?? '-'} ${JSON.stringify(body.toString('utf8')).slice(0, 80)} -> ${what}`);
+    };
+    if (cut) note('cut');
     const hit = armed.find((a) => a.fault.match(request));
     if (hit) armed = armed.filter((a) => a !== hit);
     const fault = hit?.fault;
     try {
       await fault?.before?.();
-      if (fault?.outcome === 'reset') return void req.socket.destroy();
-      if (typeof fault?.outcome === 'object') return json(res, fault.outcome.status, { error: 'fault proxy', code: `status_${fault.outcome.status}` });
+      if (fault?.outcome === 'reset') return void (note('reset'), req.socket.destroy());
+      if (typeof fault?.outcome === 'object') return note(`made ${fault.outcome.status}`), json(res, fault.outcome.status, { error: 'fault proxy', code: `status_${fault.outcome.status}` });
       if (token !== null && request.authorization !== `Bearer ${token}`)
-        return json(res, 401, { error: 'the token is missing or expired', code: 'unauthorized' });
+        return note('401'), json(res, 401, { error: 'the token is missing or expired', code: 'unauthorized' });
       const reply = await forward(req, body);
+      note(`${reply.status}${fault ? ` (${String(fault.outcome)}${fault.delayMs ? ` ${fault.delayMs} ms` : ''})` : ''}`);
       if (request.method !== 'GET') writesForwarded += 1;
       await fault?.afterCommit?.();
       if (fault?.outcome === 'lose-answer') return void req.socket.destroy();
@@ -139,11 +147,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     disarm() {
       armed = [];
     },
+    log,
     get writesForwarded() {
       return writesForwarded;
     },
     resetCounts() {
       writesForwarded = 0;
+      log.length = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -323,6 +323,7 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers }: RunCon
   const details: string[] = [];
   const trace: string[] = [];
   const prefix = `s${seed.toString(36)}`;
+  proxy.resetCounts();
   let marks = 0;
 
   // The app's token; the proxy accepts only the current one (a 401 otherwise).
@@ -509,7 +510,7 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers }: RunCon
   // A previous run's write may still land (a request the browser held): it is that run's, not this one's.
   const rows = (await serverRows(serverUrl)).filter((row) => row.id.startsWith(`${prefix}-`) || row.mark?.startsWith(`${prefix}-`) === true);
   const verdict = judge(writes, rows, leftovers);
-  return { seed, faults, lost: verdict.lost, duplicated: verdict.duplicated, stray: verdict.stray, details: [...verdict.details, ...(verdict.details.length > 0 ? [...details, ...trace] : [])] };
+  return { seed, faults, lost: verdict.lost, duplicated: verdict.duplicated, stray: verdict.stray, details: [...verdict.details, ...(verdict.details.length > 0 ? [...details, ...trace, 'upstream writes:', ...proxy.log] : [])] };
 }
 
 /** Heals every fault and waits for quiescence; returns what is left behind (ops, conflicts), described. */
