@@ -146,7 +146,7 @@ async function sendOp(ctx: EngineContext, op: Op, app: AppWrite | null): Promise
     if (!ok || dialect === 'v3') return { outcome: classifyPushResponse(op, answer, now()), response: undeleted };
     // v2: POST /{id} brought the row back; the PATCH follows against its new version.
     const live = asServerRow(op.itemId, undeleted.body);
-    const { undelete: _undelete, unconfirmed: _unconfirmed, ...rest } = op;
+    const { undelete: _undelete, unconfirmed: _unconfirmed, deleteUnconfirmed: _deleteUnconfirmed, ...rest } = op;
     sending = { ...rest, baseVersion: typeof live?.['version'] === 'string' ? live['version'] : null, baseRow: live ?? op.baseRow };
   }
   const planned = planOpRequest(sending, { dialect });
