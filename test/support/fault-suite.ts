@@ -229,6 +229,31 @@ class BrowserHost {
     await this.devtools.cdp.send('Storage.overrideQuotaForOrigin', bytes === null ? { origin: this.origin } : { origin: this.origin, quotaSize: bytes });
   }
 
+  /** Whether an IndexedDB write in the page fails under a quota override of one byte. */
+  async quotaEnforced(): Promise<boolean> {
+    await this.setQuota(1);
+    try {
+      return await this.call(
+        () =>
+          new Promise<boolean>((resolve) => {
+            const open = indexedDB.open('tablesync-faults-quota-probe', 1);
+            open.onupgradeneeded = () => open.result.createObjectStore('s');
+            open.onerror = () => resolve(true);
+            open.onsuccess = () => {
+              const tx = open.result.transaction('s', 'readwrite');
+              tx.objectStore('s').put('x'.repeat(100_000), 1);
+              tx.oncomplete = () => resolve(false);
+              tx.onabort = () => resolve(true);
+            };
+          }),
+        undefined,
+        'quota probe',
+      );
+    } finally {
+      await this.setQuota(null);
+    }
+  }
+
   /** The app refreshes an expired token and hands it to the worker (`setAuth`). */
   async refreshToken(): Promise<void> {
     if (this.appGeneration === this.serverGeneration) return;
@@ -266,9 +291,13 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
   const answers: Record<string, number> = {};
   try {
     await host.launch();
+    // Chromium 156 accepts the CDP quota override (getUsageAndQuota reports it active) but IndexedDB ignores it:
+    // quota faults are drawn only where a write really fails under it.
+    const kinds = (await host.quotaEnforced()) ? FAULT_KINDS : FAULT_KINDS.filter((kind) => !kind.startsWith('quota'));
+    if (kinds.length < FAULT_KINDS.length) log('quota faults left out: this Chromium does not enforce the CDP quota override on IndexedDB');
     for (let i = 0; i < options.runs; i++) {
       const seed = (options.seed + i) >>> 0;
-      const report = await runOnce(seed, { host, proxy, serverUrl: server.url, answers });
+      const report = await runOnce(seed, { host, proxy, serverUrl: server.url, answers, kinds });
       totals.faults += report.faults.length;
       totals.lost += report.lost;
       totals.duplicated += report.duplicated;
@@ -313,9 +342,10 @@ interface RunContext {
   readonly proxy: FaultProxy;
   readonly serverUrl: string;
   readonly answers: Record<string, number>;
+  readonly kinds: readonly FaultKind[];
 }
 
-async function runOnce(seed: number, { host, proxy, serverUrl, answers }: RunContext): Promise<RunReport> {
+async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }: RunContext): Promise<RunReport> {
   const rand = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const writes: WriteRecord[] = [];
@@ -335,8 +365,8 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers }: RunCon
   const at = new Map<number, FaultKind[]>();
   for (let f = 0; f < faultCount; f++) {
     // A browser relaunch costs about 1.5 s: the kills are drawn half as often as the rest.
-    let kind = pick(FAULT_KINDS);
-    if (kind.startsWith('kill') && rand() < 0.5) kind = pick(FAULT_KINDS);
+    let kind = pick(kinds);
+    if (kind.startsWith('kill') && rand() < 0.5) kind = pick(kinds);
     faults.push(kind);
     const step = Math.floor(rand() * steps);
     at.set(step, [...(at.get(step) ?? []), kind]);
@@ -372,7 +402,9 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers }: RunCon
       case 'stop-idle':
         return host.stopWorker();
       case 'stop-before-send':
-        return armOnNextWrite({ outcome: 'forward', before: () => host.stopWorker() });
+        // The request dies with its worker before reaching the server. (Forwarding it after the stop would let it
+        // land after later writes, which no client can order: see the report.)
+        return armOnNextWrite({ outcome: 'reset', before: () => host.stopWorker() });
       case 'stop-after-commit':
         return armOnNextWrite({ outcome: 'forward', afterCommit: () => host.stopWorker() });
       case 'stop-after-answer':
