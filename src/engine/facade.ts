@@ -67,7 +67,7 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
   const local = (response: TableResponse): TableResponse => ({ ...response, headers: { ...response.headers, ...LOCAL } });
 
   /** This instance, as write receipts name it: a re-delivered write comes to another one. */
-  const boot = uuidV4(ctx.deps.entropy.randomBytes());
+  const instance = { boot: uuidV4(ctx.deps.entropy.randomBytes()), begun: 0 };
 
   async function route(http: HttpRequest, redelivered = false): Promise<TableResponse> {
     if (ctx.credentials.capture(http.headers)) options.onCredentials(); // F-15: memory only
@@ -143,9 +143,9 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
     async handle(http) {
       try {
         if (!WRITES.has(http.method.toUpperCase())) return await route(http);
-        const received = await receiveWrite(ctx, boot, http);
-        const response = await route(received.http, received.redelivered);
-        await received.done();
+        const received = await receiveWrite(ctx, instance, http);
+        const response = received.answer ?? (await route(received.http, received.redelivered));
+        await received.done(response);
         return response;
       } catch (error) {
         ctx.deps.log.error('façade request failed', { method: http.method, error: String(error) });

@@ -10,8 +10,9 @@ import type { TableConfig } from './table-config.js';
  * Chromium dispatches a fetch event again, to a new worker instance, when the instance handling it stopped before
  * answering: the app's one write arrives twice (found by the fault suite: a re-delivered insert got 409, a delete
  * 404, an id-less insert made a second row, for writes that had happened). A receipt in meta marks a write as begun
- * (with the id an insert without one gets) until its answer is handed over; a write finding the receipt of an
- * instance that died meanwhile is that write again.
+ * (with the id an insert without one gets), then answered. A write finding the receipt of an instance that died
+ * meanwhile is that write again: it gets the stored answer, or, when none was computed, the answer for the state
+ * the write left. An answer stands only while its instance began no later write (after that the page had it).
  */
 interface Receipt {
   readonly key: string;
@@ -19,20 +20,25 @@ interface Receipt {
   readonly at: number;
   /** The id given to an insert whose body had none, so a re-delivery inserts the same row. */
   readonly id: string | null;
+  /** `begun`: how many writes its instance had begun when it answered. */
+  readonly answer?: { readonly response: TableResponse; readonly begun: number };
 }
 
 /** What a write goes ahead with: its request (an id-less insert given its id), and whether it is a re-delivery. */
 export interface ReceivedWrite {
   readonly http: HttpRequest;
+  /** The answer a previous instance computed for this very request and may not have handed over. */
+  readonly answer: TableResponse | null;
   /** A previous instance began this very request and died before answering. */
   readonly redelivered: boolean;
-  /** The answer is handed over: the receipt goes. */
-  done(): Promise<void>;
+  /** Records the answer being handed over. */
+  done(response: TableResponse): Promise<void>;
 }
 
 /** Re-delivery follows the worker's death at once; a receipt older than this was left by a page that went away. */
 const REDELIVERY_WINDOW_MS = 10_000;
 const SLOTS = 16;
+const LAST_BEGUN = 'write-last-begun';
 
 const slotOf = (key: string): string => {
   let hash = 0;
@@ -52,20 +58,32 @@ const withoutId = (body: string | null): Record<string, unknown> | null => {
 };
 
 /** Looks the write up among the receipts and records it as begun; a full disk only costs the receipt. */
-export async function receiveWrite(ctx: EngineContext, boot: string, http: HttpRequest): Promise<ReceivedWrite> {
+/** A worker instance: its id and how many writes it has begun. */
+export interface WriteInstance {
+  readonly boot: string;
+  begun: number;
+}
+
+export async function receiveWrite(ctx: EngineContext, instance: WriteInstance, http: HttpRequest): Promise<ReceivedWrite> {
+  const { boot } = instance;
+  const begun = ++instance.begun;
   const key = `${http.method.toUpperCase()} ${http.url}\n${http.headers['if-match'] ?? ''}\n${http.body ?? ''}`;
   const slot = slotOf(key);
   const now = ctx.deps.clock.now();
-  const seen = await ctx.deps.meta.get<Receipt | null>(slot).catch(() => null);
-  const first = seen?.key === key && seen.boot !== boot && now - seen.at < REDELIVERY_WINDOW_MS ? seen : null;
+  const { meta } = ctx.deps;
+  const [seen, last] = await Promise.all([meta.get<Receipt>(slot), meta.get<{ boot: string; begun: number }>(LAST_BEGUN)]).catch(() => []);
+  let first = seen?.key === key && seen.boot !== boot && now - seen.at < REDELIVERY_WINDOW_MS ? seen : null;
+  if (first?.answer && !(last?.boot === first.boot && last.begun === first.answer.begun)) first = null;
   const body = http.method.toUpperCase() === 'POST' ? withoutId(http.body) : null;
   const id = body === null ? null : (first?.id ?? uuidV4(ctx.deps.entropy.randomBytes()));
-  const save = (r: Receipt | null): Promise<void> => ctx.deps.meta.set(slot, r).catch(() => undefined);
-  await save({ key, boot, at: now, id });
+  const receipt: Receipt = { key, boot, at: now, id };
+  const save = (r: Receipt): Promise<unknown> => meta.set(slot, r).catch(() => undefined);
+  await Promise.all([save(receipt), meta.set(LAST_BEGUN, { boot, begun }).catch(() => undefined)]);
   return {
     http: body === null ? http : { ...http, body: JSON.stringify({ ...body, id }) },
+    answer: first?.answer?.response ?? null,
     redelivered: first !== null,
-    done: () => save(null),
+    done: async (response) => void (await save({ ...receipt, answer: { response, begun: instance.begun } })),
   };
 }
 
