@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startServer } from '../../src/server/start-server.js';
-import { CHROMIUM_ARGS, swDevtools, waitFor, type SwDevtools } from './browser.js';
+import { CHROMIUM_ARGS, swDevtools, type SwDevtools } from './browser.js';
 import { startFaultProxy, type Fault, type FaultProxy, type ProxiedRequest } from './fault-proxy.js';
 import { judge, type Outcome, type ServerRow, type WriteRecord } from './fault-model.js';
 
@@ -596,4 +596,3 @@ async function serverRows(serverUrl: string): Promise<ServerRow[]> {
   return rows;
 }
 
-export { waitFor };
