@@ -45,6 +45,8 @@ export interface Op {
   readonly unconfirmed?: readonly Item[];
   /** A delete of the item was sent since the base was last confirmed and its answer never came: a tombstone may be its echo (U-11). */
   readonly deleteUnconfirmed?: true;
+  /** Consecutive 5xx answers to this op's sends since its last edit; at the engine's limit it becomes `failed`. */
+  readonly serverErrors?: number;
 }
 
 /** An op before the op-log assigns its `seq`. */
