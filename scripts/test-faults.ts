@@ -2,7 +2,7 @@
  * `npm run test:faults`: the seeded fault suite (issue 11 item 1) on its own, default 1,000 runs.
  * FAULT_RUNS overrides the count, FAULT_SEED the first run's seed (run i uses seed + i), so
  * `FAULT_SEED=<seed> FAULT_RUNS=1` replays one run. FAULT_DB=pglite uses PGlite instead of PostgreSQL.
- * Exits 1 on any lost, duplicated or stray write.
+ * FAULT_BUILD=0 skips the build. Exits 1 on any lost, duplicated or stray write.
  */
 import { buildAll } from './build.js';
 import { assertPostgresReachable, dropSchema, TEST_DATABASE_URL, uniqueSchema } from '../test/server/support/databases.js';
@@ -12,7 +12,8 @@ const runs = Number(process.env['FAULT_RUNS'] ?? 1000);
 const seed = Number(process.env['FAULT_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
 const pglite = process.env['FAULT_DB'] === 'pglite';
 const started = Date.now();
-await buildAll();
+// FAULT_BUILD=0 keeps dist/ as it is (another suite may be serving it).
+if (process.env['FAULT_BUILD'] !== '0') await buildAll();
 const schema = uniqueSchema('h_faults');
 if (!pglite) await assertPostgresReachable();
 let rc = 0;
