@@ -2,7 +2,7 @@
  * `npm run test:faults`: the seeded fault suite (issue 11 item 1) on its own, default 1,000 runs.
  * FAULT_RUNS overrides the count, FAULT_SEED the first run's seed (run i uses seed + i), so
  * `FAULT_SEED=<seed> FAULT_RUNS=1` replays one run. FAULT_DB=pglite uses PGlite instead of PostgreSQL.
- * FAULT_BUILD=0 skips the build. Exits 1 on any lost, duplicated or stray write.
+ * FAULT_BUILD=0 skips the build; FAULT_DIST names another bundle directory. Exits 1 on any lost, duplicated or stray write.
  */
 import { buildAll } from './build.js';
 import { assertPostgresReachable, dropSchema, TEST_DATABASE_URL, uniqueSchema } from '../test/server/support/databases.js';
@@ -21,6 +21,7 @@ try {
   const result = await runFaultSuite({
     runs,
     seed,
+    ...(process.env['FAULT_DIST'] ? { distDir: process.env['FAULT_DIST'] } : {}),
     ...(pglite ? {} : { databaseUrl: TEST_DATABASE_URL, databaseSchema: schema }),
     log: (line) => console.error(line),
   });

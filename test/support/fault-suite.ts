@@ -57,6 +57,8 @@ export interface FaultSuiteOptions {
   /** The server's database: a PostgreSQL URL (a schema of its own per suite), or PGlite in memory. */
   readonly databaseUrl?: string;
   readonly databaseSchema?: string;
+  /** Where the built bundles are; default the repository's dist/. */
+  readonly distDir?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -280,6 +282,7 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
   const server = await startServer({
     port: 0,
     publicDir: WWW,
+    ...(options.distDir === undefined ? {} : { distDir: options.distDir }),
     tables: FAULT_TABLES.map((name) => ({ name, softDelete: true })),
     ...(options.databaseUrl === undefined ? { memory: true } : { databaseUrl: options.databaseUrl, ...(options.databaseSchema === undefined ? {} : { databaseSchema: options.databaseSchema }) }),
   });
