@@ -121,7 +121,8 @@ async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean): Promi
       return Promise.resolve({ changes: [{ kind: 'put-op', op: marked }], value: marked as Op | null });
     });
     if (sent === null) return { kind: 'skipped' };
-    const outcome = await sendOp(ctx, sent, ctx.waiters.sending(sent.seq, sent.editCounter));
+    const credentials = ctx.credentials.generation;
+    const outcome = { ...(await sendOp(ctx, sent, ctx.waiters.sending(sent.seq, sent.editCounter))), credentials };
     // An echo of an earlier attempt is resent at once (U-11): its app, if any, waits for that answer. (An insert
     // over a tombstone is rebased as an undelete only in a replay: a waiting app gets the server's 409, S-09.)
     const resent = outcome.outcome.kind === 'adopt-rebase' && !(sent.kind === 'insert' && isTombstone(outcome.outcome.serverRow));
@@ -176,7 +177,7 @@ type Applied = OpResult | { readonly kind: 'resend'; readonly op: Op };
 async function applyOutcome(
   ctx: EngineContext,
   sent: Op,
-  { outcome, response }: { readonly outcome: PushOutcome; readonly response: RemoteResponse },
+  { outcome, response, credentials }: { readonly outcome: PushOutcome; readonly response: RemoteResponse; readonly credentials?: number },
   rounds: number,
 ): Promise<Applied> {
   const now = ctx.deps.clock.now();
@@ -212,7 +213,8 @@ async function applyOutcome(
       await withCurrent(ctx, sent, (c) =>
         Promise.resolve({ changes: [{ kind: 'put-op', op: { ...c, state: 'pending', blockedReason: 'needs-auth', lastStatus: outcome.status } }], value: null }),
       );
-      ctx.runtime.authBlockedAt = ctx.credentials.generation; // U-13
+      // U-13: blocked until credentials newer than those the request went with (the page may have sent some meanwhile).
+      ctx.runtime.authBlockedAt = credentials ?? ctx.credentials.generation;
       return { kind: 'stopped', reason: 'needs-auth' };
     case 'retry': {
       // A poisoned op (the genuine Azure server answers 500 forever to an undeclared column) must not block the

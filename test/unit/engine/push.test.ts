@@ -421,6 +421,29 @@ describe('push', () => {
     expect(h.server.requests[2]?.path).toBe(`/tables/todo?$filter=${encodeURIComponent("(id eq 'it''s')")}&__includeDeleted=true`);
   });
 
+  // Found by the fault suite (FAULT_SEED=424270): the page refreshed its token (setAuth) while a request made with the
+  // old one was out; its 401 then blocked the queue against the new credentials, so nothing was sent until the
+  // token changed again.
+  test('U-13: a 401 to a request sent with older credentials than the current ones does not block the queue', async () => {
+    const h = createHarness();
+    await h.ready();
+    await h.request('POST', '/tables/todo', { body: { id: 'a' } });
+    h.engine.setAuth({ authorization: 'Bearer old' });
+    h.server.requireAuth((headers) => headers['authorization'] === 'Bearer new');
+    let refreshed = false;
+    h.server.onRequest(() => {
+      if (refreshed) return;
+      refreshed = true;
+      h.engine.setAuth({ authorization: 'Bearer new' }); // the page refreshes while the old token's request is out
+    });
+    expect((await h.engine.push()).stopped).toBe('needs-auth');
+    expect(await h.engine.push()).toEqual({ completed: 1, failed: 0, held: 0, stopped: null });
+    expect(h.server.requests.filter((r) => r.method === 'POST').map((r) => [r.headers['authorization'], r.status])).toEqual([
+      ['Bearer old', 401],
+      ['Bearer new', 201],
+    ]);
+  });
+
   test('U-13: 401 stops the push with needs-auth; nothing is sent until setAuth or an app request brings credentials', async () => {
     const h = createHarness();
     await h.ready();
