@@ -43,6 +43,8 @@ export interface Op {
   readonly undelete?: true;
   /** Snapshots sent since the base was last confirmed whose answers never came, oldest first, at most 4; absent = none (U-11, P10 + P12). */
   readonly unconfirmed?: readonly Item[];
+  /** A delete of the item was sent since the base was last confirmed and its answer never came: a tombstone may be its echo (U-11). */
+  readonly deleteUnconfirmed?: true;
   /** Consecutive 5xx answers to this op's sends since its last edit; at the engine's limit it becomes `failed`. */
   readonly serverErrors?: number;
 }

@@ -60,6 +60,9 @@ export function classifyWithServerRow(op: Op, status: number, serverRow: Item | 
     if (!live || (status !== 409 && status !== 412)) return { kind: 'done-gone', serverRow };
     return echoOfUnconfirmed ? { kind: 'adopt-rebase', serverRow } : { kind: 'conflict', reason: 'precondition', status, serverRow };
   }
+  // A delete whose answer was lost, then a re-insert (§3.3 delete + insert): the tombstone is that delete's echo,
+  // so the row comes back as an undelete (K-05's requests), never a deleted-on-server conflict nobody caused.
+  if (serverRow !== null && !live && op.deleteUnconfirmed === true) return { kind: 'adopt-rebase', serverRow };
   if ((status === 404 || status === 410) && op.kind === 'update') return { kind: 'conflict', reason: 'deleted-on-server', status, serverRow };
   // An insert carries no base: over a tombstone (this device's own confirmed delete, or another's) it re-creates
   // the row, rebased on the tombstone as an undelete (K-05's requests), rather than holding a conflict nobody caused.
@@ -117,7 +120,8 @@ export const MAX_UNCONFIRMED = 4;
  */
 export function rememberSent(op: Op): Op {
   const { snapshot } = op;
-  if (op.kind === 'delete' || snapshot === null) return op;
+  if (op.kind === 'delete') return { ...op, deleteUnconfirmed: true };
+  if (snapshot === null) return op;
   const kept = (op.unconfirmed ?? []).filter((sent) => !sameAppFields(sent, snapshot));
   return { ...op, unconfirmed: [...kept, snapshot].slice(-MAX_UNCONFIRMED) };
 }
@@ -148,7 +152,7 @@ export function settlePush(op: Op, sentEditCounter: number, serverRow: Item | nu
  */
 export function rebasePush(op: Op, serverRow: Item | null): Extract<PushSettlement, { readonly kind: 'rebase' }> {
   const version = typeof serverRow?.['version'] === 'string' ? serverRow['version'] : null;
-  const { undelete: _undelete, unconfirmed: _unconfirmed, ...rest } = op;
+  const { undelete: _undelete, unconfirmed: _unconfirmed, deleteUnconfirmed: _deleteUnconfirmed, ...rest } = op;
   const base = { ...rest, state: 'pending' as const, serverRow, blockedReason: null, nextAttemptAt: null };
   if (op.kind === 'delete') {
     return { kind: 'rebase', op: { ...base, baseVersion: version, baseRow: serverRow }, row: null, version };
@@ -223,7 +227,7 @@ function parseHttpDate(text: string): number | null {
  * `PUT /{id}?__includedeleted=true` and settles through `settlePush`.)
  */
 export function rebaseAfterUndelete(op: Op, revived: Item): Op {
-  const { undelete: _undelete, unconfirmed: _unconfirmed, ...rest } = op;
+  const { undelete: _undelete, unconfirmed: _unconfirmed, deleteUnconfirmed: _deleteUnconfirmed, ...rest } = op;
   const version = typeof revived['version'] === 'string' ? revived['version'] : null;
   return { ...rest, kind: 'update', snapshot: withSystemProperties(op.snapshot, revived, op.itemId), baseVersion: version, baseRow: revived, serverRow: revived };
 }

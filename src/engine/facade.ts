@@ -12,6 +12,8 @@ import { sendUpstream } from './send-upstream.js';
 import type { TableConfig } from './table-config.js';
 import { isTableComplete, noteAppDialect } from './table-state.js';
 import { DEFAULT_WRITE_TIMEOUT_MS, inOfflineWindow, writeThrough } from './write-through.js';
+import { answerRedelivered, receiveWrite } from './write-receipts.js';
+import { uuidV4 } from '../core/ids.js';
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const LOCAL = { 'x-tablesync': 'local' } as const;
@@ -68,7 +70,10 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
   const warmings = new Map<string, () => void>();
   const local = (response: TableResponse): TableResponse => ({ ...response, headers: { ...response.headers, ...LOCAL } });
 
-  async function route(http: HttpRequest): Promise<TableResponse> {
+  /** This instance, as write receipts name it: a re-delivered write comes to another one. */
+  const instance = { boot: uuidV4(ctx.deps.entropy.randomBytes()), begun: 0 };
+
+  async function route(http: HttpRequest, redelivered = false): Promise<TableResponse> {
     if (ctx.credentials.capture(http.headers)) options.onCredentials(); // F-15: memory only
     if (http.method === 'OPTIONS') return local(optionsAnswer(http));
     const name = tableOfPath(splitUrl(http.url).path) ?? '';
@@ -88,6 +93,11 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
       // T-07: only a completely pulled table has a freshness to keep (before that, F-04's pull is under way).
       if (ctx.runtime.completeTables.has(table.name)) options.onLocalRead(table.name);
       return local(response);
+    }
+    const again = redelivered ? await answerRedelivered(ctx, table, request) : null;
+    if (again !== null) {
+      schedulePush(ctx, request, { response: again, op: null, refused: null, expectedVersion: null });
+      return local(again);
     }
     const written = await handleWrite(ctx, table, request);
     const online = writeMode === 'local-first' ? null : await answerOnline(http, request, written);
@@ -150,7 +160,11 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
     },
     async handle(http) {
       try {
-        return await route(http);
+        if (!WRITES.has(http.method.toUpperCase())) return await route(http);
+        const received = await receiveWrite(ctx, instance, http);
+        const response = received.answer ?? (await route(received.http, received.redelivered));
+        await received.done(response);
+        return response;
       } catch (error) {
         ctx.deps.log.error('façade request failed', { method: http.method, error: String(error) });
         return local(errorResponse('internal_error'));
@@ -158,5 +172,7 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
     },
   };
 }
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const isRead = (request: TableRequest): request is ReadRequest => request.kind === 'list' || request.kind === 'get';

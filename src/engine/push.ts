@@ -1,6 +1,7 @@
 import { nextAttemptAt } from '../core/backoff.js';
 import { SyncError } from '../core/errors.js';
 import { conflictContextOf, conflictRound, planResolution, resolveConflict } from '../core/conflict.js';
+import { formatDeleted, formatItem } from '../core/dialect/format-item.js';
 import { parsePrecondition } from '../core/dialect/precondition.js';
 import { planLookup, planOpRequest, planUndelete, withAppPreconditions } from '../core/dialect/outbound.js';
 import { identityOf, mayPush } from '../core/identity.js';
@@ -120,7 +121,8 @@ async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean): Promi
       return Promise.resolve({ changes: [{ kind: 'put-op', op: marked }], value: marked as Op | null });
     });
     if (sent === null) return { kind: 'skipped' };
-    const outcome = await sendOp(ctx, sent, ctx.waiters.sending(sent.seq, sent.editCounter));
+    const credentials = ctx.credentials.generation;
+    const outcome = { ...(await sendOp(ctx, sent, ctx.waiters.sending(sent.seq, sent.editCounter))), credentials };
     // An echo of an earlier attempt is resent at once (U-11): its app, if any, waits for that answer. (An insert
     // over a tombstone is rebased as an undelete only in a replay: a waiting app gets the server's 409, S-09.)
     const resent = outcome.outcome.kind === 'adopt-rebase' && !(sent.kind === 'insert' && isTombstone(outcome.outcome.serverRow));
@@ -145,7 +147,7 @@ async function sendOp(ctx: EngineContext, op: Op, app: AppWrite | null): Promise
     if (!ok || dialect === 'v3') return { outcome: classifyPushResponse(op, answer, now()), response: undeleted };
     // v2: POST /{id} brought the row back; the PATCH follows against its new version.
     const live = asServerRow(op.itemId, undeleted.body);
-    const { undelete: _undelete, unconfirmed: _unconfirmed, ...rest } = op;
+    const { undelete: _undelete, unconfirmed: _unconfirmed, deleteUnconfirmed: _deleteUnconfirmed, ...rest } = op;
     sending = { ...rest, baseVersion: typeof live?.['version'] === 'string' ? live['version'] : null, baseRow: live ?? op.baseRow };
   }
   const planned = planOpRequest(sending, { dialect });
@@ -175,7 +177,7 @@ type Applied = OpResult | { readonly kind: 'resend'; readonly op: Op };
 async function applyOutcome(
   ctx: EngineContext,
   sent: Op,
-  { outcome, response }: { readonly outcome: PushOutcome; readonly response: RemoteResponse },
+  { outcome, response, credentials }: { readonly outcome: PushOutcome; readonly response: RemoteResponse; readonly credentials?: number },
   rounds: number,
 ): Promise<Applied> {
   const now = ctx.deps.clock.now();
@@ -211,7 +213,8 @@ async function applyOutcome(
       await withCurrent(ctx, sent, (c) =>
         Promise.resolve({ changes: [{ kind: 'put-op', op: { ...c, state: 'pending', blockedReason: 'needs-auth', lastStatus: outcome.status } }], value: null }),
       );
-      ctx.runtime.authBlockedAt = ctx.credentials.generation; // U-13
+      // U-13: blocked until credentials newer than those the request went with (the page may have sent some meanwhile).
+      ctx.runtime.authBlockedAt = credentials ?? ctx.credentials.generation;
       return { kind: 'stopped', reason: 'needs-auth' };
     case 'retry': {
       // A poisoned op (the genuine Azure server answers 500 forever to an undeclared column) must not block the
@@ -283,8 +286,24 @@ async function answerWaiting(
     result = await applyOutcome(ctx, sent, answer, rounds);
     if (result.kind === 'completed') result = { kind: 'completed', answered: true };
   }
-  claimed.answer({ kind: 'upstream', response });
+  claimed.answer({ kind: 'upstream', response: outcome.kind === 'conflict' ? response : echoAnswer(ctx, sent, outcome, response) });
   return result;
+}
+
+/**
+ * A "done" that is not a 2xx is the echo of this very write (its request resent after a lost answer, by the
+ * browser or a replay): the app is told its write happened, as the server's first answer would have said, never
+ * the 409/412/404/410 of the echo (issue 11: an app told its write failed must not find it on the server).
+ */
+type Answered = Extract<RemoteResponse, { readonly kind: 'response' }>;
+
+function echoAnswer(ctx: EngineContext, sent: Op, outcome: PushOutcome, response: Answered): Answered {
+  const echoed = outcome.kind === 'done' || outcome.kind === 'done-gone' || outcome.kind === 'adopt';
+  if (!echoed || (response.status >= 200 && response.status < 300)) return response;
+  const row = outcome.serverRow ?? { id: sent.itemId };
+  const given =
+    sent.kind === 'delete' ? formatDeleted(ctx.upstreamDialect(sent.table), row) : formatItem(row, sent.kind === 'insert' ? 201 : 200);
+  return { kind: 'response', status: given.status, headers: given.headers, body: given.body };
 }
 
 /** K-01…K-13: the table's policy decides; after 5 rounds in one push the op is held (K-11). */

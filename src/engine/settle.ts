@@ -91,7 +91,7 @@ export async function planChanges(ctx: EngineContext, op: Op, plan: Exclude<Reso
       return [...removeOp(op.seq), rowChange(op.table, op.itemId, plan.row, knownAfter('adopt', stored?.knownVersions ?? [], versionOf(plan.row)))];
     case 'resend': {
       // The op goes against the server row now: earlier unconfirmed sends no longer tell an echo (U-11).
-      const { unconfirmed: _unconfirmed, ...resent } = plan.op;
+      const { unconfirmed: _unconfirmed, deleteUnconfirmed: _deleteUnconfirmed, ...resent } = plan.op;
       const changes: Change[] = [{ kind: 'put-op', op: resent }, { kind: 'delete-conflict', opSeq: op.seq }];
       // K-06: a merged value becomes the local row too.
       if (plan.localRow !== null) changes.push(rowChange(op.table, op.itemId, plan.localRow, stored?.knownVersions ?? []));

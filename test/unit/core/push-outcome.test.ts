@@ -245,8 +245,15 @@ describe('unconfirmed sends: an echo of an earlier attempt after a local edit (U
     expect(classifyWithServerRow(o, 409, { id: 'a', version: 'v2', n: 4 }).kind).toBe('adopt-rebase');
   });
 
-  test('U-11: a delete sends no snapshot and remembers nothing', () => {
-    expect(rememberSent(del)).toBe(del);
+  test('U-11: a delete sends no snapshot; it remembers that a delete went, whose tombstone a later re-insert may meet', () => {
+    expect(rememberSent(del)).toEqual({ ...del, deleteUnconfirmed: true });
+    const reinserted = { ...del, kind: 'update' as const, snapshot: local, deleteUnconfirmed: true as const };
+    const tombstone = { ...same, deleted: true };
+    expect(classifyWithServerRow(reinserted, 410, tombstone)).toEqual({ kind: 'adopt-rebase', serverRow: tombstone });
+    expect(classifyWithServerRow({ ...del, kind: 'update', snapshot: local }, 410, tombstone)).toMatchObject({ kind: 'conflict', reason: 'deleted-on-server' });
+    const rebased = rebasePush(reinserted, tombstone);
+    expect(rebased.op).toMatchObject({ kind: 'update', undelete: true, baseVersion: 'v2' });
+    expect('deleteUnconfirmed' in rebased.op).toBe(false);
   });
 
   test('U-09, U-11: a delete rebased on the echo of its lost update goes again with If-Match that version', () => {

@@ -337,6 +337,43 @@ describe('push', () => {
     expect(h.ops()).toEqual([]);
   });
 
+  // Found by the fault suite (FAULT_SEED=1555473600): a delete applied on the server whose answer was lost, then the
+  // app re-inserted the id (delete + insert collapse to an update on the delete's base). The replayed update met the
+  // device's own tombstone (410) and was held as deleted-on-server; a later delete stayed held with it.
+  for (const dialect of ['v2', 'v3'] as const) {
+    test(`U-11, W-10 (${dialect}): delete answered but lost, then insert, then replay: the row comes back by undelete, no conflict`, async () => {
+      const h = createHarness({ tables: [{ name: 'todo', upstreamDialect: dialect }] }); // the default policy, merge
+      h.server.write('todo', { id: 'a', n: 1 });
+      await h.ready();
+      expect((await h.request('DELETE', '/tables/todo/a')).status).toBe(204);
+      h.server.inject({ kind: 'drop-after-apply' });
+      expect((await h.engine.push()).stopped).toBe('offline');
+      expect(h.server.row('todo', 'a')).toMatchObject({ deleted: true });
+      expect((await h.request('POST', '/tables/todo', { body: { id: 'a', n: 2 } })).status).toBe(201);
+      expect(h.ops()[0]).toMatchObject({ kind: 'update', baseVersion: 'v1', deleteUnconfirmed: true });
+      expect(await h.engine.push({ explicit: true })).toEqual({ completed: 1, failed: 0, held: 0, stopped: null });
+      expect(h.server.row('todo', 'a')).toMatchObject({ n: 2, deleted: false });
+      expect(h.conflictRecords()).toEqual([]);
+      expect(h.ops()).toEqual([]);
+      expect(h.rows()[0]?.item).toEqual(h.server.row('todo', 'a'));
+    });
+  }
+
+  test('U-11, W-10, W-09: delete answered but lost, insert, delete, then replay: the server row ends deleted, no conflict', async () => {
+    const h = createHarness();
+    h.server.write('todo', { id: 'a', n: 1 });
+    await h.ready();
+    await h.request('DELETE', '/tables/todo/a');
+    h.server.inject({ kind: 'drop-after-apply' });
+    await h.engine.push();
+    await h.request('POST', '/tables/todo', { body: { id: 'a', n: 2 } });
+    await h.request('DELETE', '/tables/todo/a');
+    expect(h.ops()[0]).toMatchObject({ kind: 'delete', baseVersion: 'v1', deleteUnconfirmed: true });
+    expect(await h.engine.push({ explicit: true })).toEqual({ completed: 1, failed: 0, held: 0, stopped: null });
+    expect(h.server.row('todo', 'a')).toMatchObject({ deleted: true });
+    expect([h.conflictRecords(), h.ops(), h.rows()]).toEqual([[], [], []]);
+  });
+
   for (const dialect of ['v2', 'v3'] as const) {
     test(`K-05, W-11 (${dialect}): a row this device deleted (confirmed) and then inserted again is re-created by undelete, no conflict`, async () => {
       const h = createHarness({ tables: [{ name: 'todo', policy: 'hold', upstreamDialect: dialect }] });
@@ -382,6 +419,29 @@ describe('push', () => {
     expect((await h.engine.push({ explicit: true })).completed).toBe(1);
     expect(h.server.requests[2]?.method).toBe('GET');
     expect(h.server.requests[2]?.path).toBe(`/tables/todo?$filter=${encodeURIComponent("(id eq 'it''s')")}&__includeDeleted=true`);
+  });
+
+  // Found by the fault suite (FAULT_SEED=424270): the page refreshed its token (setAuth) while a request made with the
+  // old one was out; its 401 then blocked the queue against the new credentials, so nothing was sent until the
+  // token changed again.
+  test('U-13: a 401 to a request sent with older credentials than the current ones does not block the queue', async () => {
+    const h = createHarness();
+    await h.ready();
+    await h.request('POST', '/tables/todo', { body: { id: 'a' } });
+    h.engine.setAuth({ authorization: 'Bearer old' });
+    h.server.requireAuth((headers) => headers['authorization'] === 'Bearer new');
+    let refreshed = false;
+    h.server.onRequest(() => {
+      if (refreshed) return;
+      refreshed = true;
+      h.engine.setAuth({ authorization: 'Bearer new' }); // the page refreshes while the old token's request is out
+    });
+    expect((await h.engine.push()).stopped).toBe('needs-auth');
+    expect(await h.engine.push()).toEqual({ completed: 1, failed: 0, held: 0, stopped: null });
+    expect(h.server.requests.filter((r) => r.method === 'POST').map((r) => [r.headers['authorization'], r.status])).toEqual([
+      ['Bearer old', 401],
+      ['Bearer new', 201],
+    ]);
   });
 
   test('U-13: 401 stops the push with needs-auth; nothing is sent until setAuth or an app request brings credentials', async () => {

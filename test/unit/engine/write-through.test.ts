@@ -341,3 +341,50 @@ describe('state-dependent local refusals while online (§3.9)', () => {
     expect(h.server.requests.length).toBe(count);
   });
 });
+
+describe('write-through: the echo of a resent write (issue 11, the fault suite)', () => {
+  /** The first attempt reached the server, whose answer was lost; the browser resent the request (a reused connection closed). */
+  function firstAttemptApplied(h: ReturnType<typeof createHarness>, method: string, apply: () => void): void {
+    let done = false;
+    h.server.onRequest((r) => {
+      if (done || r.method !== method) return;
+      done = true;
+      apply();
+    });
+  }
+
+  test('an insert whose echo gets 409 with the app\'s own fields is told 201 with the server row; no op remains', async () => {
+    const h = await online();
+    firstAttemptApplied(h, 'POST', () => h.server.write('todo', { id: 'a', text: 'one' }));
+    const created = await h.request('POST', '/tables/todo', { body: { id: 'a', text: 'one' } });
+    const server = h.server.row('todo', 'a')!;
+    expect([created.status, created.headers['x-tablesync'], created.body, created.headers['etag']]).toEqual([201, 'upstream', server, `"${String(server['version'])}"`]);
+    expect(h.server.rows('todo')).toHaveLength(1);
+    expect([h.ops(), h.conflictRecords()]).toEqual([[], []]);
+    expect(h.rows()[0]?.item).toEqual(server);
+  });
+
+  test('an update whose echo gets 412 with the app\'s own fields is told 200 with the server row', async () => {
+    const h = await online();
+    const etag = (await h.request('POST', '/tables/todo', { body: { id: 'a', text: 'one' } })).headers['etag']!;
+    firstAttemptApplied(h, 'PUT', () => h.server.write('todo', { id: 'a', text: 'two' }));
+    const updated = await h.request('PUT', '/tables/todo/a', { body: { id: 'a', text: 'two' }, headers: { 'if-match': etag } });
+    const server = h.server.row('todo', 'a')!;
+    expect(writes(h).at(-1)?.headers['if-match']).toBe(etag); // the echo went with the stale version, and got 412
+    expect([updated.status, updated.headers['x-tablesync'], updated.body]).toEqual([200, 'upstream', server]);
+    expect([h.ops(), h.conflictRecords()]).toEqual([[], []]);
+  });
+
+  test('a delete whose echo gets 404 or 410 is told 204 (v3) or 200 with the tombstone (v2)', async () => {
+    const h = await online();
+    await h.request('POST', '/tables/todo', { body: { id: 'a', text: 'one' } });
+    await h.request('POST', '/tables/todo', { body: { id: 'b', text: 'one' } });
+    firstAttemptApplied(h, 'DELETE', () => h.server.remove('todo', 'a'));
+    const deleted = await h.request('DELETE', '/tables/todo/a');
+    expect([deleted.status, deleted.headers['x-tablesync'], deleted.body]).toEqual([204, 'upstream', null]);
+    firstAttemptApplied(h, 'DELETE', () => h.server.remove('todo', 'b'));
+    const v2 = await h.request('DELETE', '/tables/todo/b', { version: '2.0.0' });
+    expect([v2.status, v2.headers['x-tablesync'], json(v2.body)['id'], json(v2.body)['deleted']]).toEqual([200, 'upstream', 'b', true]);
+    expect([h.rows(), h.ops(), h.conflictRecords()]).toEqual([[], [], []]);
+  });
+});
