@@ -15,6 +15,8 @@ export async function createPgliteDatabase(dataDir: string | null): Promise<Data
     kind: 'pglite',
     query: root.query,
     transaction: (work) => db.transaction((tx) => work(run(tx))),
+    // PGlite delivers its own NOTIFYs in process once their transaction commits.
+    listen: (channel, onPayload) => db.listen(channel, onPayload).then((stop) => () => stop()),
     close: () => db.close(),
   };
 }

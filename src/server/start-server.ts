@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createAuthVerifier, type AuthOptions } from './auth.js';
+import { createChangeFeed } from './change-feed.js';
 import type { Database } from './database.js';
 import { createHttpApp } from './http-app.js';
 import { createPgDatabase } from './pg-database.js';
@@ -43,6 +44,11 @@ export interface ServerOptions {
   readonly logLevel?: 'fatal' | 'error' | 'info' | 'debug' | 'trace';
   /** CORS origins allowed; default any. */
   readonly corsOrigins?: readonly string[];
+  /**
+   * The live change feed `GET /tables/$changes` (default on); `false` turns it off. `keepAliveMs`
+   * (default 15000) spaces the keep-alive comments, `coalesceMs` (default 50) the events of one table.
+   */
+  readonly changeFeed?: false | { readonly keepAliveMs?: number; readonly coalesceMs?: number };
 }
 
 /** A listening server. */
@@ -88,6 +94,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
       logger: options.logger === true ? (options.logLevel ?? 'info') : false,
       ...(options.corsOrigins !== undefined ? { corsOrigins: options.corsOrigins } : {}),
+      changeFeed: options.changeFeed === false ? null : { feed: createChangeFeed(db), ...options.changeFeed },
     });
     await app.listen({ host, port: options.port ?? 8080 });
     const { port } = app.server.address() as AddressInfo;
