@@ -73,6 +73,7 @@ export function createBridge(options: BridgeOptions): SyncApi & { dispose(): voi
     resolve: (id, resolution) => call(() => engine.resolve(id, resolution)),
     status: () => call(() => engine.status()),
     setAuth: (headers) => call(() => engine.setAuth(headers)),
+    authHeaders: () => call(() => engine.authHeaders()),
     refresh: (tables) => call(() => engine.refresh(tables)),
     subscribe: (listener) =>
       call(() => {

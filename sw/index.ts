@@ -173,6 +173,8 @@ function answerShell(event: FetchEvent): void {
 
 self.addEventListener('fetch', (event) => {
   const url = event.request.url;
+  // The change feed is a live stream for the page: never answered, cached or held by the worker (§3.9).
+  if (/\/tables\/(\$|%24)changes$/i.test(new URL(url).pathname)) return;
   let response: Promise<Response>;
   if (runtime) {
     // F-01: only configured tables are answered; everything else is left to the network untouched.

@@ -23,6 +23,7 @@ export function createLazyClient(ready: Promise<SyncClient>): LazySyncClient {
     resolve: later((c) => c.resolve),
     status: later((c) => c.status),
     setAuth: later((c) => c.setAuth),
+    authHeaders: later((c) => c.authHeaders),
     refresh: later((c) => c.refresh),
     bootId: later((c) => c.bootId),
     on(kind, callback) {

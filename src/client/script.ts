@@ -37,6 +37,7 @@ const options: RegisterSyncOptions = {
   ...(upstreamDialect ? { upstreamDialect } : {}),
   ...(policy ? { policy } : {}),
   ...(data['shell'] === 'off' ? { shell: false } : {}),
+  ...(data['feed'] === 'off' ? { feed: false } : {}),
   ...(writes ? { writes } : {}),
   ...(writeTimeoutMs === undefined ? {} : { writeTimeoutMs }),
   ...(maxStaleMs === undefined ? {} : { maxStaleMs }),

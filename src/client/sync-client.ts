@@ -229,6 +229,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     resolve: (id, resolution) => call((api) => api.resolve(id, resolution)),
     status: () => call((api) => api.status()),
     setAuth: (headers) => call((api) => api.setAuth(headers)),
+    authHeaders: () => call((api) => api.authHeaders()),
     refresh: (tables) => call((api) => api.refresh(tables)),
     bootId: () => call((api) => api.bootId()),
     on(kind, callback) {

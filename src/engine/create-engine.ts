@@ -218,6 +218,7 @@ export function createEngine(deps: EngineDeps): Engine {
       credentials.set(headers);
       if (headers !== null) credentialsChanged();
     },
+    authHeaders: () => credentials.current(),
     online() {
       runtime.offlineAt = null;
       pulls.resetBackoff();
