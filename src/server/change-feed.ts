@@ -11,6 +11,8 @@ export interface Change {
 export interface ChangeFeed {
   /** Resolves once the database is listened to, so no change committed afterwards is missed. */
   subscribe(listener: (change: Change) => void): Promise<() => void>;
+  /** A write this process committed on PGlite, which has no other process to hear from. */
+  publish(change: Change): void;
 }
 
 /** Parses a trigger payload; null for another schema's change or a payload this server did not make. */
@@ -24,10 +26,17 @@ function parseChange(payload: string, schema: string): Change | null {
   }
 }
 
-/** One LISTEN per process, opened with the first subscriber and shared by all of them. */
+/**
+ * On PostgreSQL, one LISTEN per process, opened with the first subscriber and shared by all of them:
+ * the tables' trigger notifies at each commit, whichever process wrote. On PGlite, which one process
+ * owns, the row store publishes its own commits (no trigger: it would cost every embedded write).
+ */
 export function createChangeFeed(db: Database): ChangeFeed {
   const listeners = new Set<(change: Change) => void>();
-  let listening: Promise<void> | null = null;
+  const publish = (change: Change): void => {
+    for (const listener of listeners) listener(change);
+  };
+  let listening: Promise<void> | null = db.kind === 'pglite' ? Promise.resolve() : null;
 
   const listen = async (): Promise<void> => {
     // Tests and several apps share one database in different schemas; NOTIFY is database-wide.
@@ -35,7 +44,7 @@ export function createChangeFeed(db: Database): ChangeFeed {
     const schema = row?.schema ?? 'public';
     await db.listen(CHANGES_CHANNEL, (payload) => {
       const change = parseChange(payload, schema);
-      if (change !== null) for (const listener of listeners) listener(change);
+      if (change !== null) publish(change);
     });
   };
 
@@ -49,5 +58,6 @@ export function createChangeFeed(db: Database): ChangeFeed {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    publish,
   };
 }

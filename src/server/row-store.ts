@@ -3,7 +3,7 @@ import type { Expr, OrderKey } from '../core/odata/ast.js';
 import { ok, type Result } from '../core/result.js';
 import type { Database, Queryable } from './database.js';
 import { VERSION_SEQUENCE } from './schema.js';
-import { WIRE_DATE } from './sql-fields.js';
+import { fieldSql, WIRE_DATE } from './sql-fields.js';
 import { compileFilter } from './sql-filter.js';
 import { quoteIdent } from './sql-names.js';
 import { compileOrderBy } from './sql-order.js';
@@ -85,7 +85,7 @@ const toRow = (r: RawRow): StoredRow => ({
   data: typeof r.data === 'string' ? (JSON.parse(r.data) as Record<string, FieldValue>) : r.data,
 });
 
-/** A version and a millisecond timestamp from the database, read apart from the row statement (Citus: no volatile functions in distributed DML). */
+/** A version and a millisecond timestamp, drawn inside a write's transaction once it holds a transaction id (its row is locked `for update`). */
 async function stamp(q: Queryable): Promise<{ version: string; now: string }> {
   const [s] = await q.query<{ version: string; now: string }>(
     `select encode(int8send(nextval('${VERSION_SEQUENCE}')), 'base64') as version,
@@ -95,8 +95,36 @@ async function stamp(q: Queryable): Promise<{ version: string; now: string }> {
   return s;
 }
 
+/**
+ * PROTOCOL.md P3 (late commits), on the server's side: `updatedAt` is stamped inside the write's
+ * transaction, after it holds a transaction id, so a row not yet committed carries a stamp no older
+ * than the start of its transaction. A sync read (ordered by `updatedAt` first) therefore returns
+ * only rows stamped before the start of the oldest write transaction still open: every row below
+ * that bound is committed and visible to the read, which starts after this statement. Rows above
+ * it come in a later pull, so a watermark never passes a row that commits late, however late.
+ * (PGlite runs one transaction at a time: its stamp order is its commit order.)
+ */
+const SYNC_HORIZON = `select to_char(date_trunc('milliseconds', coalesce(min(xact_start), clock_timestamp())) at time zone 'UTC', ${WIRE_DATE}) as horizon
+  from pg_stat_activity where datname = current_database() and backend_xid is not null and pid <> pg_backend_pid()`;
+
+/** A read whose first sort key is `updatedAt` ascending: the shape of every incremental pull (PROTOCOL.md §3.6). */
+const isSyncRead = (plan: ListPlan, ownerField: string | null): boolean => {
+  const first = plan.orderBy[0];
+  return first !== undefined && first.direction === 'asc' && fieldSql(first.field, ownerField).dateColumn === 'updated_at';
+};
+
+/** How the row store is built. */
+export interface RowStoreOptions {
+  /** Hears of each write once it committed. */
+  readonly committed?: (change: { table: string; owner: string | null }) => void;
+  /** Sync reads stop below the oldest open write transaction (SYNC_HORIZON); default true. */
+  readonly syncHorizon?: boolean;
+}
+
 /** The row store over one database. */
-export function createRowStore(db: Database): RowStore {
+export function createRowStore(db: Database, options: RowStoreOptions = {}): RowStore {
+  const committed = options.committed ?? ((): void => {});
+  const horizon = db.kind === 'postgres' && options.syncHorizon !== false;
   const scoped = (owner: OwnerScope, ownerParam: () => string): string => (owner === null ? '' : ` and owner = ${ownerParam()}`);
 
   return {
@@ -113,6 +141,10 @@ export function createRowStore(db: Database): RowStore {
       const conditions: string[] = [];
       if (!plan.includeDeleted) conditions.push('deleted = false');
       if (owner !== null) conditions.push(`owner = ${p.add(owner, 'text')}`);
+      if (horizon && isSyncRead(plan, table.owner?.field ?? null)) {
+        const [bound] = await db.query<{ horizon: string }>(SYNC_HORIZON);
+        if (bound !== undefined) conditions.push(`updated_at < ${p.add(bound.horizon, 'timestamptz')}`);
+      }
       if (plan.filter !== null) {
         const filter = compileFilter(plan.filter, p, { ownerField: table.owner?.field ?? null });
         if (!filter.ok) return filter;
@@ -133,16 +165,21 @@ export function createRowStore(db: Database): RowStore {
     },
 
     async insert(table, id, data, owner) {
-      // One statement needs no transaction: two round trips instead of four (begin, stamp, insert, commit).
-      const { version, now } = await stamp(db);
+      // One statement, one round trip: the stamp is drawn inside it, after it holds a transaction id (SYNC_HORIZON).
       const t = quoteIdent(table.name);
       const [created] = await db.query<RawRow>(
-        `insert into ${t} (id, created_at, updated_at, version, deleted, owner, data)
-         values ($1::text, $2::timestamptz, $2::timestamptz, $3::text, false, $4::text, $5::jsonb)
+        `with xid as materialized (select pg_current_xact_id()),
+           s as materialized (select encode(int8send(nextval('${VERSION_SEQUENCE}')), 'base64') as version,
+             date_trunc('milliseconds', clock_timestamp()) as now from xid)
+         insert into ${t} (id, created_at, updated_at, version, deleted, owner, data)
+         select $1::text, s.now, s.now, s.version, false, $2::text, $3::jsonb from s
          on conflict (id) do nothing returning ${COLUMNS}`,
-        [id, now, version, owner, JSON.stringify(data)],
+        [id, owner, JSON.stringify(data)],
       );
-      if (created !== undefined) return { kind: 'created', row: toRow(created) } as const;
+      if (created !== undefined) {
+        committed({ table: table.name, owner });
+        return { kind: 'created', row: toRow(created) } as const;
+      }
       const [existing] = await db.query<RawRow>(`select ${COLUMNS} from ${t} where id = $1::text`, [id]);
       if (existing === undefined) throw new Error('insert conflicted with a row that is gone');
       const row = toRow(existing);
@@ -150,7 +187,7 @@ export function createRowStore(db: Database): RowStore {
     },
 
     async write(table, id, owner, decide) {
-      return db.transaction(async (tx) => {
+      const outcome = await db.transaction(async (tx) => {
         const t = quoteIdent(table.name);
         const p = createSqlParams();
         const where = `id = ${p.add(id, 'text')}${scoped(owner, () => p.add(owner, 'text'))}`;
@@ -174,6 +211,8 @@ export function createRowStore(db: Database): RowStore {
         if (updated === undefined) throw new Error('a locked row vanished');
         return { kind: 'written', row: toRow(updated) } as const;
       });
+      if (outcome.kind !== 'rejected') committed({ table: table.name, owner: outcome.row.owner });
+      return outcome;
     },
   };
 }

@@ -72,8 +72,8 @@ end $fn$`;
 export const CHANGES_CHANNEL = 'tablesync_changes';
 
 /**
- * A row trigger, so every write, whichever process or statement made it, notifies at its commit and
- * not before (PostgreSQL delivers NOTIFY at commit, and folds duplicates within one transaction).
+ * A row trigger on PostgreSQL, so every write, whichever process or statement made it, notifies at
+ * its commit and not before (NOTIFY is delivered at commit; duplicates in one transaction fold).
  */
 const NOTIFY_CHANGE = `
 create or replace function tablesync_notify_change() returns trigger
@@ -91,7 +91,7 @@ export async function ensureSchema(db: Database, tables: readonly TableConfig[])
     await tx.query(`create sequence if not exists ${VERSION_SEQUENCE} as bigint`);
     await tx.query(PARSE_DATE);
     await tx.query(ARITH);
-    await tx.query(NOTIFY_CHANGE);
+    if (db.kind === 'postgres') await tx.query(NOTIFY_CHANGE);
     for (const statement of await caseMappingFunctions(tx)) await tx.query(statement);
     for (const table of tables) {
       const t = quoteIdent(table.name);
@@ -107,7 +107,7 @@ export async function ensureSchema(db: Database, tables: readonly TableConfig[])
       await tx.query(`create index if not exists ${quoteIdent(`${table.name}_updated_at_id`)} on ${t} (updated_at, id)`);
       // `field eq literal` compiles to `data @> …` (sql-containment.ts), which this index answers.
       await tx.query(`create index if not exists ${quoteIdent(`${table.name}_data`)} on ${t} using gin (data jsonb_path_ops)`);
-      await tx.query(`create or replace trigger ${quoteIdent(`${table.name}_notify_change`)}
+      if (db.kind === 'postgres') await tx.query(`create or replace trigger ${quoteIdent(`${table.name}_notify_change`)}
         after insert or update or delete on ${t} for each row execute function tablesync_notify_change()`);
       if (table.owner !== null) {
         await tx.query(`create index if not exists ${quoteIdent(`${table.name}_owner_updated_at_id`)} on ${t} (owner, updated_at, id)`);

@@ -49,6 +49,12 @@ export interface ServerOptions {
    * (default 15000) spaces the keep-alive comments, `coalesceMs` (default 50) the events of one table.
    */
   readonly changeFeed?: false | { readonly keepAliveMs?: number; readonly coalesceMs?: number };
+  /**
+   * PostgreSQL: a sync read (ordered by `updatedAt` first) returns only rows stamped before the start
+   * of the oldest write transaction still open in the database, so a late commit is never skipped
+   * (PROTOCOL.md P3). Default true; false leaves late commits to the client's pull overlap alone.
+   */
+  readonly syncHorizon?: boolean;
 }
 
 /** A listening server. */
@@ -83,9 +89,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const db = await openDatabase(options);
   try {
     await ensureSchema(db, tables);
+    const feed = options.changeFeed === false ? null : createChangeFeed(db);
     const app = await createHttpApp({
       db,
-      store: createRowStore(db),
+      // PostgreSQL's trigger announces every commit itself; PGlite's writes are announced here.
+      store: createRowStore(db, {
+        ...(feed !== null && db.kind === 'pglite' ? { committed: feed.publish } : {}),
+        ...(options.syncHorizon === undefined ? {} : { syncHorizon: options.syncHorizon }),
+      }),
       tables,
       auth,
       publicDir: options.publicDir === undefined ? repoPath('public') : options.publicDir,
@@ -94,7 +105,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
       logger: options.logger === true ? (options.logLevel ?? 'info') : false,
       ...(options.corsOrigins !== undefined ? { corsOrigins: options.corsOrigins } : {}),
-      changeFeed: options.changeFeed === false ? null : { feed: createChangeFeed(db), ...options.changeFeed },
+      changeFeed: feed === null ? null : { feed, ...(options.changeFeed === false ? {} : options.changeFeed) },
     });
     await app.listen({ host, port: options.port ?? 8080 });
     const { port } = app.server.address() as AddressInfo;
