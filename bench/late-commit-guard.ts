@@ -2,10 +2,10 @@
  * What the scale-out guards cost on PostgreSQL (issue 11 item 6), measured side by side in one run,
  * rounds interleaved so machine load hits every variant alike:
  * - inserts, 8 at a time over a pool of 8: the old two statements (stamp, then insert), the
- *   statement that stamps inside itself after taking a transaction id, and that statement with the
+ *   statement that stamps inside itself (after it locked the table), and that statement with the
  *   change feed's NOTIFY trigger on the table;
  * - sync reads (a 100-row page `updatedAt ge …` ordered by updatedAt, id), one at a time: the page
- *   alone, and the page after the horizon statement (the oldest open write transaction).
+ *   alone, and the page after the horizon statement (the oldest transaction writing to the table).
  *
  *     npx tsx bench/late-commit-guard.ts [inserts per round = 2000] [rounds = 3]
  */
@@ -26,13 +26,14 @@ const STAMP = `select encode(int8send(nextval('${VERSION_SEQUENCE}')), 'base64')
   to_char(date_trunc('milliseconds', clock_timestamp()) at time zone 'UTC', ${WIRE_DATE}) as now`;
 const OLD_INSERT = (t: string): string => `insert into ${t} (id, created_at, updated_at, version, deleted, owner, data)
   values ($1::text, $2::timestamptz, $2::timestamptz, $3::text, false, null, $4::jsonb) on conflict (id) do nothing returning id`;
-const NEW_INSERT = (t: string): string => `with xid as materialized (select pg_current_xact_id()),
-  s as materialized (select encode(int8send(nextval('${VERSION_SEQUENCE}')), 'base64') as version,
-    date_trunc('milliseconds', clock_timestamp()) as now from xid)
+const NEW_INSERT = (t: string): string => `with s as materialized (select encode(int8send(nextval('${VERSION_SEQUENCE}')), 'base64') as version,
+    date_trunc('milliseconds', clock_timestamp()) as now)
   insert into ${t} (id, created_at, updated_at, version, deleted, owner, data)
   select $1::text, s.now, s.now, s.version, false, null, $2::jsonb from s on conflict (id) do nothing returning id`;
-const HORIZON = `select to_char(date_trunc('milliseconds', coalesce(min(xact_start), clock_timestamp())) at time zone 'UTC', ${WIRE_DATE}) as horizon
-  from pg_stat_activity where datname = current_database() and backend_xid is not null and pid <> pg_backend_pid()`;
+const HORIZON = `select to_char(date_trunc('milliseconds', coalesce(min(a.xact_start), clock_timestamp())) at time zone 'UTC', ${WIRE_DATE}) as horizon
+  from pg_locks l join pg_stat_activity a on a.pid = l.pid
+  where l.locktype = 'relation' and l.relation = $1::text::regclass and l.granted
+    and l.mode in ('RowShareLock', 'RowExclusiveLock') and l.pid <> pg_backend_pid()`;
 const PAGE = `select id, version, updated_at from plain where updated_at >= $1::timestamptz order by updated_at, id limit 100`;
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -64,7 +65,7 @@ const variants = {
     c.query<{ version: string; now: string }>({ name: 'stamp', text: STAMP }).then(({ rows: [s] }) =>
       c.query({ name: 'old', text: OLD_INSERT('plain'), values: [id, s!.now, s!.version, '{"text":"x"}'] }).then(() => undefined),
     ),
-  'one statement, stamped after its xid': (c: pg.PoolClient, id: string) =>
+  'one statement, stamped inside it': (c: pg.PoolClient, id: string) =>
     c.query({ name: 'new', text: NEW_INSERT('plain'), values: [id, '{"text":"x"}'] }).then(() => undefined),
   'one statement + change-feed NOTIFY trigger': (c: pg.PoolClient, id: string) =>
     c.query({ name: 'new-notified', text: NEW_INSERT('notified'), values: [id, '{"text":"x"}'] }).then(() => undefined),
@@ -80,7 +81,7 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const label of Object.keys(reads) as (keyof typeof reads)[]) {
     const started = performance.now();
     for (let i = 0; i < READS; i++) {
-      if (label !== 'alone') await pool.query({ name: 'horizon', text: HORIZON });
+      if (label !== 'alone') await pool.query({ name: 'horizon', text: HORIZON, values: ['plain'] });
       await pool.query({ name: 'page', text: PAGE, values: [since] });
     }
     reads[label].push((performance.now() - started) / READS);

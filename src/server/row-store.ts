@@ -85,7 +85,7 @@ const toRow = (r: RawRow): StoredRow => ({
   data: typeof r.data === 'string' ? (JSON.parse(r.data) as Record<string, FieldValue>) : r.data,
 });
 
-/** A version and a millisecond timestamp, drawn inside a write's transaction once it holds a transaction id (its row is locked `for update`). */
+/** A version and a millisecond timestamp, drawn inside a write's transaction once its row is locked `for update`. */
 async function stamp(q: Queryable): Promise<{ version: string; now: string }> {
   const [s] = await q.query<{ version: string; now: string }>(
     `select encode(int8send(nextval('${VERSION_SEQUENCE}')), 'base64') as version,
@@ -96,16 +96,19 @@ async function stamp(q: Queryable): Promise<{ version: string; now: string }> {
 }
 
 /**
- * PROTOCOL.md P3 (late commits), on the server's side: `updatedAt` is stamped inside the write's
- * transaction, after it holds a transaction id, so a row not yet committed carries a stamp no older
- * than the start of its transaction. A sync read (ordered by `updatedAt` first) therefore returns
- * only rows stamped before the start of the oldest write transaction still open: every row below
- * that bound is committed and visible to the read, which starts after this statement. Rows above
- * it come in a later pull, so a watermark never passes a row that commits late, however late.
+ * PROTOCOL.md P3 (late commits), on the server's side. Every write stamps `updatedAt` inside its
+ * transaction, after its statement took its lock on the table (RowExclusive for an insert, RowShare
+ * for the update's `select … for update`); so a row not yet committed carries a stamp no older than
+ * the start of a transaction that holds such a lock. A sync read (ordered by `updatedAt` first)
+ * therefore returns only rows stamped before the start of the oldest transaction writing to that
+ * table: every row below the bound is committed, and visible to the read, whose statement starts
+ * after this one. Rows above it come in a later pull, so a watermark never passes a late commit.
  * (PGlite runs one transaction at a time: its stamp order is its commit order.)
  */
-const SYNC_HORIZON = `select to_char(date_trunc('milliseconds', coalesce(min(xact_start), clock_timestamp())) at time zone 'UTC', ${WIRE_DATE}) as horizon
-  from pg_stat_activity where datname = current_database() and backend_xid is not null and pid <> pg_backend_pid()`;
+const SYNC_HORIZON = `select to_char(date_trunc('milliseconds', coalesce(min(a.xact_start), clock_timestamp())) at time zone 'UTC', ${WIRE_DATE}) as horizon
+  from pg_locks l join pg_stat_activity a on a.pid = l.pid
+  where l.locktype = 'relation' and l.relation = $1::text::regclass and l.granted
+    and l.mode in ('RowShareLock', 'RowExclusiveLock') and l.pid <> pg_backend_pid()`;
 
 /** A read whose first sort key is `updatedAt` ascending: the shape of every incremental pull (PROTOCOL.md §3.6). */
 const isSyncRead = (plan: ListPlan, ownerField: string | null): boolean => {
@@ -142,7 +145,7 @@ export function createRowStore(db: Database, options: RowStoreOptions = {}): Row
       if (!plan.includeDeleted) conditions.push('deleted = false');
       if (owner !== null) conditions.push(`owner = ${p.add(owner, 'text')}`);
       if (horizon && isSyncRead(plan, table.owner?.field ?? null)) {
-        const [bound] = await db.query<{ horizon: string }>(SYNC_HORIZON);
+        const [bound] = await db.query<{ horizon: string }>(SYNC_HORIZON, [quoteIdent(table.name)]);
         if (bound !== undefined) conditions.push(`updated_at < ${p.add(bound.horizon, 'timestamptz')}`);
       }
       if (plan.filter !== null) {
@@ -165,12 +168,11 @@ export function createRowStore(db: Database, options: RowStoreOptions = {}): Row
     },
 
     async insert(table, id, data, owner) {
-      // One statement, one round trip: the stamp is drawn inside it, after it holds a transaction id (SYNC_HORIZON).
+      // One statement, one round trip: the stamp is drawn inside it, after it locked the table (SYNC_HORIZON).
       const t = quoteIdent(table.name);
       const [created] = await db.query<RawRow>(
-        `with xid as materialized (select pg_current_xact_id()),
-           s as materialized (select encode(int8send(nextval('${VERSION_SEQUENCE}')), 'base64') as version,
-             date_trunc('milliseconds', clock_timestamp()) as now from xid)
+        `with s as materialized (select encode(int8send(nextval('${VERSION_SEQUENCE}')), 'base64') as version,
+             date_trunc('milliseconds', clock_timestamp()) as now)
          insert into ${t} (id, created_at, updated_at, version, deleted, owner, data)
          select $1::text, s.now, s.now, s.version, false, $2::text, $3::jsonb from s
          on conflict (id) do nothing returning ${COLUMNS}`,
