@@ -1,7 +1,7 @@
 /**
  * The live change feed (PROTOCOL.md §3.9, T-10): `GET /tables/$changes` is an event stream naming the
  * table after each commit, with no row data, behind the tables' authentication, owner-scoped; across
- * server processes over one PostgreSQL by LISTEN/NOTIFY, and in process on PGlite.
+ * server processes over one PostgreSQL by LISTEN/NOTIFY.
  */
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -94,12 +94,14 @@ describe('change feed across two server processes over one PostgreSQL', () => {
   });
 });
 
-describe('change feed in process on PGlite', () => {
+// PGlite's in-process feed (the row store announcing its own commits) is what test/browser/e2e-feed.test.ts
+// runs on; this block stays on PostgreSQL, whose server starts in about a second.
+describe('change feed in one process', () => {
   let server: RunningServer;
   let dispose: () => Promise<void>;
 
   beforeAll(async () => {
-    ({ server, dispose } = await startTestServer('pglite', 'feed', { changeFeed: { keepAliveMs: 100, coalesceMs: 50 } }));
+    ({ server, dispose } = await startTestServer('postgres', 'feed-one', { changeFeed: { keepAliveMs: 100, coalesceMs: 50 } }));
   });
   afterAll(async () => dispose?.());
 
@@ -124,7 +126,7 @@ describe('change feed in process on PGlite', () => {
     }
   });
 
-  // Last in this block: it closes the file's PGlite server (close is idempotent, so dispose is a no-op after it).
+  // Last in this block: it closes the block's server (close is idempotent; dispose then only drops the schema).
   test('T-10: closing the server ends open feeds instead of waiting for them', async () => {
     const feed = await openEventStream(`${server.url}${FEED}`);
     expect(feed.status).toBe(200);

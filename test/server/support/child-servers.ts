@@ -1,4 +1,5 @@
 import path from 'node:path';
+import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { startChildServer, type ChildServer } from '../../../bench/lib/child-server.js';
 import type { ServerOptions } from '../../../src/server/start-server.js';
@@ -27,9 +28,14 @@ export async function startServerProcesses(
     await dropSchema(schema);
   };
   try {
-    // The first creates the schema; the others find it (concurrent `create schema if not exists` can collide).
-    servers.push(await start(0));
-    servers.push(...(await Promise.all(Array.from({ length: count - 1 }, (_, i) => start(i + 1)))));
+    // Created here, so the processes start together: concurrent `create schema if not exists` can collide.
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`create schema "${schema}"`).finally(() => admin.end());
+    for (const server of await Promise.allSettled(Array.from({ length: count }, (_, i) => start(i)))) {
+      if (server.status === 'rejected') throw server.reason;
+      servers.push(server.value);
+    }
   } catch (error) {
     await dispose();
     throw error;
