@@ -39,6 +39,7 @@ const options: RegisterSyncOptions = {
   ...(policy ? { policy } : {}),
   ...(data['shell'] === 'off' ? { shell: false } : {}),
   ...(data['feed'] === 'off' ? { feed: false } : {}),
+  ...(data['register'] === 'off' ? { register: false } : {}),
   ...(writes ? { writes } : {}),
   ...(writeTimeoutMs === undefined ? {} : { writeTimeoutMs }),
   ...(maxStaleMs === undefined ? {} : { maxStaleMs }),

@@ -1,61 +1,7 @@
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
-import { createAuthVerifier, type AuthOptions } from './auth.js';
-import { createChangeFeed } from './change-feed.js';
-import type { Database } from './database.js';
-import { createHttpApp } from './http-app.js';
-import { createPgDatabase } from './pg-database.js';
-import { createPgliteDatabase } from './pglite-database.js';
-import { createRowStore } from './row-store.js';
-import { ensureSchema, truncateTables } from './schema.js';
-import { DEFAULT_TABLES, resolveTableConfig, type TableConfigInput } from './table-config.js';
+import { createServer, type ServerOptions } from './create-server.js';
 
+export type { ServerOptions } from './create-server.js';
 export type { TableConfigInput } from './table-config.js';
-
-/** How to start the reference table server; every field has a default. */
-export interface ServerOptions {
-  /** Default 127.0.0.1. */
-  readonly host?: string;
-  /** Default 8080; 0 picks any free port. */
-  readonly port?: number;
-  /** PostgreSQL through `pg`; wins over `dataDir` and `memory`. */
-  readonly databaseUrl?: string;
-  /** With `databaseUrl`: a schema to create if missing and use (test isolation, several apps on one database). */
-  readonly databaseSchema?: string;
-  /** With `databaseUrl`: session settings for every connection, e.g. `{ statement_timeout: '5000' }`. */
-  readonly databaseSettings?: Readonly<Record<string, string>>;
-  /** PGlite on disk (default `.data/`). */
-  readonly dataDir?: string;
-  /** PGlite in memory. */
-  readonly memory?: boolean;
-  /** Default: `todoitem` (soft delete on, no owner, default page sizes). */
-  readonly tables?: readonly TableConfigInput[];
-  /** The app served at `/`; default the repository's `public/`; null serves none. */
-  readonly publicDir?: string | null;
-  /** Where `tablesync.js`, `tablesync-sw.js` and `tablesync-elements.js` are built; default the repository's `dist/`. */
-  readonly distDir?: string;
-  /** JWT bearer auth: an HS256 secret or a JWKS URL, optional issuer and audience. */
-  readonly auth?: AuthOptions;
-  /** Largest request body in bytes; default 1 MiB. */
-  readonly bodyLimit?: number;
-  /** Pino logs to stdout; default off. */
-  readonly logger?: boolean;
-  /** With `logger`: the pino level, default `info` (which logs every request). */
-  readonly logLevel?: 'fatal' | 'error' | 'info' | 'debug' | 'trace';
-  /** CORS origins allowed; default any. */
-  readonly corsOrigins?: readonly string[];
-  /**
-   * The live change feed `GET /tables/$changes` (default on); `false` turns it off. `keepAliveMs`
-   * (default 15000) spaces the keep-alive comments, `coalesceMs` (default 50) the events of one table.
-   */
-  readonly changeFeed?: false | { readonly keepAliveMs?: number; readonly coalesceMs?: number };
-  /**
-   * PostgreSQL: a sync read (ordered by `updatedAt` first) returns only rows stamped before the start
-   * of the oldest write transaction still open in the database, so a late commit is never skipped
-   * (PROTOCOL.md P3). Default true; false leaves late commits to the client's pull overlap alone.
-   */
-  readonly syncHorizon?: boolean;
-}
 
 /** A listening server. */
 export interface RunningServer {
@@ -67,57 +13,14 @@ export interface RunningServer {
   reset(): Promise<void>;
 }
 
-const repoPath = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
-
-/** The directory of the embedded database's files, or null when the database is elsewhere. */
-function dataDirOf(options: ServerOptions): string | null {
-  return options.databaseUrl !== undefined || options.memory === true ? null : (options.dataDir ?? '.data');
-}
-
-/** Opens the database the options name: PostgreSQL, PGlite in memory, or PGlite on disk. */
-async function openDatabase(options: ServerOptions): Promise<Database> {
-  if (options.databaseUrl !== undefined) return createPgDatabase(options.databaseUrl, options.databaseSchema ?? null, options.databaseSettings);
-  const dataDir = dataDirOf(options);
-  return createPgliteDatabase(dataDir);
-}
-
 /** Starts the reference table server (DESIGN.md §5): schema ensured, then listening. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const auth = createAuthVerifier(options.auth);
-  const tables = resolveTableConfig(options.tables ?? DEFAULT_TABLES, auth !== null);
-  const host = options.host ?? '127.0.0.1';
-  const db = await openDatabase(options);
+  const server = await createServer(options);
   try {
-    await ensureSchema(db, tables);
-    const feed = options.changeFeed === false ? null : createChangeFeed(db);
-    const app = await createHttpApp({
-      db,
-      // PostgreSQL's trigger announces every commit itself; PGlite's writes are announced here.
-      store: createRowStore(db, {
-        ...(feed !== null && db.kind === 'pglite' ? { committed: feed.publish } : {}),
-        ...(options.syncHorizon === undefined ? {} : { syncHorizon: options.syncHorizon }),
-      }),
-      tables,
-      auth,
-      publicDir: options.publicDir === undefined ? repoPath('public') : options.publicDir,
-      privateDirs: [dataDirOf(options)].filter((dir) => dir !== null),
-      distDir: options.distDir ?? repoPath('dist'),
-      bodyLimit: options.bodyLimit ?? 1024 * 1024,
-      logger: options.logger === true ? (options.logLevel ?? 'info') : false,
-      ...(options.corsOrigins !== undefined ? { corsOrigins: options.corsOrigins } : {}),
-      changeFeed: feed === null ? null : { feed, ...(options.changeFeed === false ? {} : options.changeFeed) },
-    });
-    await app.listen({ host, port: options.port ?? 8080 });
-    const { port } = app.server.address() as AddressInfo;
-    const shownHost = host.includes(':') ? `[${host}]` : host;
-    let closed: Promise<void> | null = null;
-    return {
-      url: `http://${shownHost}:${port}`,
-      close: () => (closed ??= app.close().then(() => db.close())),
-      reset: () => truncateTables(db, tables),
-    };
+    const url = await server.listen();
+    return { url, close: () => server.close(), reset: () => server.reset() };
   } catch (error) {
-    await db.close().catch(() => {});
+    await server.close().catch(() => {});
     throw error;
   }
 }
