@@ -50,6 +50,7 @@ const server = await startServer({
   ...(auth !== undefined ? { auth } : {}),
   ...(env['BODY_LIMIT'] ? { bodyLimit: Number(env['BODY_LIMIT']) } : {}),
   ...(env['CORS_ORIGINS'] ? { corsOrigins: env['CORS_ORIGINS'].split(',').map((o) => o.trim()) } : {}),
+  ...(env['CHANGE_FEED'] === 'off' ? { changeFeed: false as const } : {}),
   // Errors always reach the log; LOG_LEVEL=info adds a line per request.
   logger: true,
   logLevel: (env['LOG_LEVEL'] as ServerOptions['logLevel']) ?? 'error',

@@ -146,6 +146,8 @@ export interface SyncApi {
   discardOperation(seq: number): Promise<void>;
   status(): Promise<SyncStatus>;
   setAuth(headers: AuthHeaders | null): Promise<void>;
+  /** The credentials the worker holds (memory only), so the page's change feed can carry them (PROTOCOL.md §3.9). */
+  authHeaders(): Promise<AuthHeaders>;
   /**
    * Pulls these tables (every configured one when omitted) in the background now, through the
    * worker's scheduler: one pull per table at a time, a failing table waits out its back-off.

@@ -75,6 +75,7 @@ export function createBridge(options: BridgeOptions): SyncApi & { dispose(): voi
     discardOperation: (seq) => call(() => engine.discardOperation(seq)),
     status: () => call(() => engine.status()),
     setAuth: (headers) => call(() => engine.setAuth(headers)),
+    authHeaders: () => call(() => engine.authHeaders()),
     refresh: (tables) => call(() => engine.refresh(tables)),
     subscribe: (listener) =>
       call(() => {

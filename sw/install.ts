@@ -211,6 +211,8 @@ export function install(setup: WorkerSetup): void {
   self.addEventListener('fetch', (event) => {
     const request = event.request;
     const url = request.url;
+    // The change feed is a live stream for the page: never answered, cached or held by the worker (§3.9).
+    if (/\/tables\/(\$|%24)changes$/i.test(new URL(url).pathname)) return;
     let work: () => Promise<Response>;
     if (runtime) {
       // F-01: only configured tables are answered; everything else is left to the network untouched.

@@ -25,6 +25,7 @@ export function createLazyClient(ready: Promise<SyncClient>): LazySyncClient {
     discardOperation: later((c) => c.discardOperation),
     status: later((c) => c.status),
     setAuth: later((c) => c.setAuth),
+    authHeaders: later((c) => c.authHeaders),
     refresh: later((c) => c.refresh),
     bootId: later((c) => c.bootId),
     on(kind, callback) {

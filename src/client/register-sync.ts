@@ -1,6 +1,7 @@
 /** `registerSync()`: registers the worker with workbox-window, waits until it controls the page, connects. */
 import { Workbox } from 'workbox-window';
-import type { PageMessage } from '../protocol.js';
+import type { AuthHeaders, PageMessage } from '../protocol.js';
+import { startChangeFeed } from './change-feed.js';
 import { createSyncClient, waitForController, type SyncClient } from './sync-client.js';
 
 /** Options of `registerSync`; table settings travel to the worker in its script URL's query. */
@@ -29,6 +30,11 @@ export interface RegisterSyncOptions {
   readonly maxServerErrors?: number;
   /** How long a call may go unanswered before the client checks the worker (default 4000 ms). */
   readonly callTimeoutMs?: number;
+  /**
+   * Follow the server's live change feed `GET /tables/$changes` while the page is visible, and pull
+   * the table each event names (default true; a server without the feed turns it off by itself).
+   */
+  readonly feed?: boolean;
   /**
    * False when the app registers its own worker, which runs tablesync inside it (`importScripts` or
    * `installTablesync`): the client then only waits for that worker to control the page and connects.
@@ -101,5 +107,24 @@ export async function registerSync(options: RegisterSyncOptions = {}): Promise<S
     ...(options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs }),
   });
   await client.bootId();
-  return client;
+  if (options.feed === false) return client;
+  const stopFeed = startChangeFeed({
+    url: `${(options.upstream ?? location.origin).replace(/\/+$/, '')}/tables/$changes`,
+    headers: async () => headersOf(await client.authHeaders()),
+    changed: (table) => void client.refresh(table === null ? undefined : [table]).catch(() => undefined),
+    document,
+  });
+  return {
+    ...client,
+    close() {
+      stopFeed();
+      client.close();
+    },
+  };
 }
+
+/** The worker's credentials as request headers. */
+const headersOf = (auth: AuthHeaders): Record<string, string> => ({
+  ...(auth.authorization === undefined ? {} : { authorization: auth.authorization }),
+  ...(auth.zumoAuth === undefined ? {} : { 'x-zumo-auth': auth.zumoAuth }),
+});

@@ -38,6 +38,7 @@ const options: RegisterSyncOptions = {
   ...(upstreamDialect ? { upstreamDialect } : {}),
   ...(policy ? { policy } : {}),
   ...(data['shell'] === 'off' ? { shell: false } : {}),
+  ...(data['feed'] === 'off' ? { feed: false } : {}),
   ...(data['register'] === 'off' ? { register: false } : {}),
   ...(writes ? { writes } : {}),
   ...(writeTimeoutMs === undefined ? {} : { writeTimeoutMs }),

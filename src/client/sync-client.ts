@@ -231,6 +231,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     discardOperation: (seq) => call((api) => api.discardOperation(seq)),
     status: () => call((api) => api.status()),
     setAuth: (headers) => call((api) => api.setAuth(headers)),
+    authHeaders: () => call((api) => api.authHeaders()),
     refresh: (tables) => call((api) => api.refresh(tables)),
     bootId: () => call((api) => api.bootId()),
     on(kind, callback) {

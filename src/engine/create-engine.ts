@@ -233,6 +233,7 @@ export function createEngine(deps: EngineDeps): Engine {
       credentials.set(headers);
       if (headers !== null) schedulePush();
     },
+    authHeaders: () => credentials.current(),
     online() {
       runtime.offlineAt = null;
       pulls.resetBackoff();

@@ -192,6 +192,8 @@ export interface Engine {
   discardOperation(seq: number): Promise<void>;
   status(): Promise<SyncStatus>;
   setAuth(headers: AuthHeaders | null): void;
+  /** The credentials the worker holds now (captured from app requests or set), for the page's change feed. */
+  authHeaders(): AuthHeaders;
   /** The network is back (a page heard `online`, a `sync` event came): writes try it at once, pulls stop backing off (§3.9). */
   online(): void;
   /** Pulls these tables (every configured one when omitted) in the background, one pull per table at a time, waiting out a back-off; resolves when done. */

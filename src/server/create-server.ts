@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { createAuthVerifier, type AuthOptions } from './auth.js';
+import { createChangeFeed } from './change-feed.js';
 import type { Database } from './database.js';
 import { createHttpApp } from './http-app.js';
 import { createPgDatabase } from './pg-database.js';
@@ -43,6 +44,17 @@ export interface ServerOptions {
   readonly logLevel?: 'fatal' | 'error' | 'info' | 'debug' | 'trace';
   /** CORS origins allowed; default any. */
   readonly corsOrigins?: readonly string[];
+  /**
+   * The live change feed `GET /tables/$changes` (default on); `false` turns it off. `keepAliveMs`
+   * (default 15000) spaces the keep-alive comments, `coalesceMs` (default 50) the events of one table.
+   */
+  readonly changeFeed?: false | { readonly keepAliveMs?: number; readonly coalesceMs?: number };
+  /**
+   * PostgreSQL: a sync read (ordered by `updatedAt` first) returns only rows stamped before the start
+   * of the oldest transaction writing to that table, so a late commit is never skipped
+   * (PROTOCOL.md P3). Default true; false leaves late commits to the client's pull overlap alone.
+   */
+  readonly syncHorizon?: boolean;
 }
 
 /** The reference table server, built and ready to listen. */
@@ -84,9 +96,14 @@ export async function createServer(options: ServerOptions = {}): Promise<Tablesy
   const db = await openDatabase(options);
   try {
     await ensureSchema(db, tables);
+    const feed = options.changeFeed === false ? null : createChangeFeed(db);
     const app = await createHttpApp({
       db,
-      store: createRowStore(db),
+      // PostgreSQL's trigger announces every commit itself; PGlite's writes are announced here.
+      store: createRowStore(db, {
+        ...(feed !== null && db.kind === 'pglite' ? { committed: feed.publish } : {}),
+        ...(options.syncHorizon === undefined ? {} : { syncHorizon: options.syncHorizon }),
+      }),
       tables,
       auth,
       publicDir: options.publicDir === undefined ? DEFAULT_PUBLIC_DIR : options.publicDir,
@@ -95,6 +112,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Tablesy
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
       logger: options.logger === true ? (options.logLevel ?? 'info') : false,
       ...(options.corsOrigins !== undefined ? { corsOrigins: options.corsOrigins } : {}),
+      changeFeed: feed === null ? null : { feed, ...(options.changeFeed === false ? {} : options.changeFeed) },
     });
     let closed: Promise<void> | null = null;
     return {

@@ -10,5 +10,7 @@ export interface Database extends Queryable {
   readonly parallelism: number;
   /** Runs `work` in one transaction on one connection; a throw rolls it back. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Calls `onPayload` with each NOTIFY on `channel` (from any process on the database); resolves once listening, with the way to stop. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

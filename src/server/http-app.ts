@@ -6,6 +6,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { errorResponse, formatError, parseTableRequest, type HttpRequest, type TableResponse } from '../core/dialect/index.js';
 import type { SyncErrorCode } from '../core/errors.js';
 import type { AuthVerifier } from './auth.js';
+import type { ChangeFeed } from './change-feed.js';
+import { registerChangeFeedRoute } from './change-feed-route.js';
 import type { Database } from './database.js';
 import { handleTableRequest } from './handle-table-request.js';
 import type { RowStore } from './row-store.js';
@@ -28,6 +30,8 @@ export interface HttpAppOptions {
   readonly logger: string | false;
   /** Allowed CORS origins; default any. */
   readonly corsOrigins?: readonly string[];
+  /** Serves `GET /tables/$changes` from it; null serves none (the path is then an unknown table). */
+  readonly changeFeed?: { readonly feed: ChangeFeed; readonly keepAliveMs?: number; readonly coalesceMs?: number } | null;
 }
 
 const TABLE_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'TRACE'] as const;
@@ -169,6 +173,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     return parsed.ok ? null : formatError(parsed.error);
   }
 
+  if (options.changeFeed) registerChangeFeedRoute(app, { ...options.changeFeed, tables, auth, send });
   app.route({ method: [...TABLE_METHODS], url: '/tables', handler });
   app.route({ method: [...TABLE_METHODS], url: '/tables/*', handler });
   // Under /tables/ the core decides (another method on a table is 405, an unknown table 404

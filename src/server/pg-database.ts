@@ -47,6 +47,7 @@ export async function createPgDatabase(
     },
   });
   await pool.query('select 1');
+  const notifications = createNotificationListener(connectionString);
   return {
     kind: 'postgres',
     parallelism: 4,
@@ -65,7 +66,79 @@ export async function createPgDatabase(
         client.release();
       }
     },
-    close: () => pool.end(),
+    listen: notifications.listen,
+    close: async () => {
+      await notifications.close();
+      await pool.end();
+    },
+  };
+}
+
+const RECONNECT_MS = 1000;
+
+/**
+ * LISTEN on one connection of its own, opened on the first `listen`. A dropped connection is
+ * reopened after a second; NOTIFYs sent meanwhile are lost (the client's other pull triggers remain).
+ */
+function createNotificationListener(connectionString: string): Pick<Database, 'listen' | 'close'> {
+  const channels = new Map<string, Set<(payload: string) => void>>();
+  let client: Promise<pg.Client> | null = null;
+  let closed = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+
+  const reconnectLater = (): void => {
+    clearTimeout(retry);
+    if (!closed && channels.size > 0) retry = setTimeout(() => void connect().catch(reconnectLater), RECONNECT_MS);
+  };
+  const open = (): Promise<pg.Client> => {
+    const next = new pg.Client({ connectionString });
+    const opened = (async () => {
+      next.on('notification', (message) => {
+        for (const callback of channels.get(message.channel) ?? []) callback(message.payload ?? '');
+      });
+      next.on('error', () => {
+        if (client === opened) client = null;
+        next.end().catch(() => {});
+        reconnectLater();
+      });
+      await next.connect();
+      for (const channel of channels.keys()) await next.query(`listen ${quoteIdent(channel)}`);
+      return next;
+    })();
+    opened.catch(() => {
+      if (client === opened) client = null;
+      next.end().catch(() => {});
+    });
+    return opened;
+  };
+  const connect = (): Promise<pg.Client> => (client ??= open());
+
+  return {
+    async listen(channel, onPayload) {
+      const known = channels.has(channel);
+      const callbacks = channels.get(channel) ?? new Set();
+      callbacks.add(onPayload);
+      channels.set(channel, callbacks);
+      const connecting = client;
+      try {
+        const listening = await connect();
+        // A connection opened by this call already listens to every known channel.
+        if (!known && connecting !== null) await listening.query(`listen ${quoteIdent(channel)}`);
+      } catch (error) {
+        callbacks.delete(onPayload);
+        throw error;
+      }
+      return async () => {
+        callbacks.delete(onPayload);
+      };
+    },
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      const open = client;
+      client = null;
+      if (open !== null) await (await open.catch(() => null))?.end().catch(() => {});
+    },
   };
 }
 

@@ -88,6 +88,8 @@ export async function createPgliteDatabase(dataDir: string | null): Promise<Data
           throw error;
         }
       }),
+    // PGlite delivers its own NOTIFYs in process once their transaction commits.
+    listen: (channel, onPayload) => db.listen(channel, onPayload).then((stop) => () => stop()),
     close: () => exclusive(() => db.close()),
   };
 }

@@ -4,7 +4,7 @@ import { ok, type Result } from '../core/result.js';
 import { createCoalescer } from './coalesce.js';
 import type { Database, Queryable } from './database.js';
 import { VERSION_SEQUENCE } from './schema.js';
-import { WIRE_DATE } from './sql-fields.js';
+import { fieldSql, WIRE_DATE } from './sql-fields.js';
 import { compileFilter } from './sql-filter.js';
 import { quoteIdent } from './sql-names.js';
 import { compileOrderBy } from './sql-order.js';
@@ -86,7 +86,7 @@ const toRow = (r: RawRow): StoredRow => ({
   data: typeof r.data === 'string' ? (JSON.parse(r.data) as Record<string, FieldValue>) : r.data,
 });
 
-/** A version and a millisecond timestamp from the database, read apart from the row statement (Citus: no volatile functions in distributed DML). */
+/** A version and a millisecond timestamp, drawn inside a write's transaction once its row is locked `for update`. */
 async function stamp(q: Queryable): Promise<{ version: string; now: string }> {
   const [s] = await q.query<{ version: string; now: string }>(
     `select encode(int8send(nextval('${VERSION_SEQUENCE}')), 'base64') as version,
@@ -109,29 +109,25 @@ interface Failed {
 }
 
 /**
- * Inserts rows in two statements whatever their number (a stamp per row, then one INSERT): each row
- * its own version; an id taken before, or earlier in the batch, is answered with the row holding it.
+ * Inserts rows in one statement whatever their number: each row its own version; an id taken before, or earlier in the batch, is answered with the row holding it.
  * One statement needs no transaction.
  */
 async function insertRows(db: Database, table: string, pending: readonly PendingInsert[]): Promise<Map<PendingInsert, InsertOutcome>> {
   const firsts = new Map<string, PendingInsert>();
   for (const p of pending) if (!firsts.has(p.id)) firsts.set(p.id, p);
   const rows = [...firsts.values()];
-  const stamps = await db.query<{ version: string; now: string }>(
-    `select encode(int8send(nextval('${VERSION_SEQUENCE}')), 'base64') as version,
-       to_char(date_trunc('milliseconds', clock_timestamp()) at time zone 'UTC', ${WIRE_DATE}) as now
-     from generate_series(1, $1::int)`,
-    [rows.length],
-  );
-  const now = stamps[0]?.now;
-  if (now === undefined || stamps.length !== rows.length) throw new Error('no stamp');
   const t = quoteIdent(table);
+  // One statement: the stamps are drawn inside it, after it locked the table (SYNC_HORIZON below).
   const created = await db.query<RawRow>(
-    `insert into ${t} (id, created_at, updated_at, version, deleted, owner, data)
-     select u.id, $1::timestamptz, $1::timestamptz, u.version, false, u.owner, u.data
-     from unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) as u(id, version, owner, data)
+    `with s as materialized (select u.ord, encode(int8send(nextval('${VERSION_SEQUENCE}')), 'base64') as version
+         from unnest($1::text[]) with ordinality as u(id, ord)),
+       n as materialized (select date_trunc('milliseconds', clock_timestamp()) as now)
+     insert into ${t} (id, created_at, updated_at, version, deleted, owner, data)
+     select u.id, n.now, n.now, s.version, false, u.owner, u.data
+     from unnest($1::text[], $2::text[], $3::jsonb[]) with ordinality as u(id, owner, data, ord)
+     join s on s.ord = u.ord cross join n
      on conflict (id) do nothing returning ${COLUMNS}`,
-    [now, rows.map((r) => r.id), stamps.map((s) => s.version), rows.map((r) => r.owner), rows.map((r) => JSON.stringify(r.data))],
+    [rows.map((r) => r.id), rows.map((r) => r.owner), rows.map((r) => JSON.stringify(r.data))],
   );
   const createdById = new Map(created.map((r) => [r.id, toRow(r)]));
   const taken = rows.filter((r) => !createdById.has(r.id)).map((r) => r.id);
@@ -147,8 +143,39 @@ async function insertRows(db: Database, table: string, pending: readonly Pending
   return outcomes;
 }
 
+/**
+ * PROTOCOL.md P3 (late commits), on the server's side. Every write stamps `updatedAt` inside its
+ * transaction, after its statement took its lock on the table (RowExclusive for an insert, RowShare
+ * for the update's `select … for update`); so a row not yet committed carries a stamp no older than
+ * the start of a transaction that holds such a lock. A sync read (ordered by `updatedAt` first)
+ * therefore returns only rows stamped before the start of the oldest transaction writing to that
+ * table: every row below the bound is committed, and visible to the read, whose statement starts
+ * after this one. Rows above it come in a later pull, so a watermark never passes a late commit.
+ * (PGlite runs one transaction at a time: its stamp order is its commit order.)
+ */
+const SYNC_HORIZON = `select to_char(date_trunc('milliseconds', coalesce(min(a.xact_start), clock_timestamp())) at time zone 'UTC', ${WIRE_DATE}) as horizon
+  from pg_locks l join pg_stat_activity a on a.pid = l.pid
+  where l.locktype = 'relation' and l.relation = $1::text::regclass and l.granted
+    and l.mode in ('RowShareLock', 'RowExclusiveLock') and l.pid <> pg_backend_pid()`;
+
+/** A read whose first sort key is `updatedAt` ascending: the shape of every incremental pull (PROTOCOL.md §3.6). */
+const isSyncRead = (plan: ListPlan, ownerField: string | null): boolean => {
+  const first = plan.orderBy[0];
+  return first !== undefined && first.direction === 'asc' && fieldSql(first.field, ownerField).dateColumn === 'updated_at';
+};
+
+/** How the row store is built. */
+export interface RowStoreOptions {
+  /** Hears of each write once it committed. */
+  readonly committed?: (change: { table: string; owner: string | null }) => void;
+  /** Sync reads stop below the oldest open write transaction (SYNC_HORIZON); default true. */
+  readonly syncHorizon?: boolean;
+}
+
 /** The row store over one database. */
-export function createRowStore(db: Database): RowStore {
+export function createRowStore(db: Database, options: RowStoreOptions = {}): RowStore {
+  const committed = options.committed ?? ((): void => {});
+  const horizon = db.kind === 'postgres' && options.syncHorizon !== false;
   const scoped = (owner: OwnerScope, ownerParam: () => string): string => (owner === null ? '' : ` and owner = ${ownerParam()}`);
   // Reads by id of one table and owner scope that arrive while one runs are answered by one `id = any(…)`.
   const getMany = createCoalescer<string, StoredRow>(async (group, ids) => {
@@ -185,6 +212,10 @@ export function createRowStore(db: Database): RowStore {
       const conditions: string[] = [];
       if (!plan.includeDeleted) conditions.push('deleted = false');
       if (owner !== null) conditions.push(`owner = ${p.add(owner, 'text')}`);
+      if (horizon && isSyncRead(plan, table.owner?.field ?? null)) {
+        const [bound] = await db.query<{ horizon: string }>(SYNC_HORIZON, [quoteIdent(table.name)]);
+        if (bound !== undefined) conditions.push(`updated_at < ${p.add(bound.horizon, 'timestamptz')}`);
+      }
       if (plan.filter !== null) {
         const filter = compileFilter(plan.filter, p, { ownerField: table.owner?.field ?? null });
         if (!filter.ok) return filter;
@@ -208,11 +239,12 @@ export function createRowStore(db: Database): RowStore {
       const outcome = await insertMany(table.name, { id, data, owner });
       if (outcome === undefined) throw new Error('an insert got no outcome');
       if (outcome.kind === 'failed') throw outcome.error;
+      if (outcome.kind === 'created') committed({ table: table.name, owner });
       return outcome;
     },
 
     async write(table, id, owner, decide) {
-      return db.transaction(async (tx) => {
+      const outcome = await db.transaction(async (tx) => {
         const t = quoteIdent(table.name);
         const p = createSqlParams();
         const where = `id = ${p.add(id, 'text')}${scoped(owner, () => p.add(owner, 'text'))}`;
@@ -236,6 +268,8 @@ export function createRowStore(db: Database): RowStore {
         if (updated === undefined) throw new Error('a locked row vanished');
         return { kind: 'written', row: toRow(updated) } as const;
       });
+      if (outcome.kind !== 'rejected') committed({ table: table.name, owner: outcome.row.owner });
+      return outcome;
     },
   };
 }

@@ -68,6 +68,22 @@ exception when numeric_value_out_of_range then
   return sign(r)::float8 * 'Infinity'::float8;
 end $fn$`;
 
+/** The NOTIFY channel of committed row changes (change-feed.ts); the payload is `{"s": schema, "t": table, "o": owner}`. */
+export const CHANGES_CHANNEL = 'tablesync_changes';
+
+/**
+ * A row trigger on PostgreSQL, so every write, whichever process or statement made it, notifies at
+ * its commit and not before (NOTIFY is delivered at commit; duplicates in one transaction fold).
+ */
+const NOTIFY_CHANGE = `
+create or replace function tablesync_notify_change() returns trigger
+language plpgsql as $fn$
+begin
+  perform pg_notify('${CHANGES_CHANNEL}', json_build_object('s', tg_table_schema, 't', tg_table_name,
+    'o', case when tg_op = 'DELETE' then old.owner else new.owner end)::text);
+  return null;
+end $fn$`;
+
 /** Creates the sequence, helper functions, configured tables and their indexes when missing. */
 export async function ensureSchema(db: Database, tables: readonly TableConfig[]): Promise<void> {
   await db.transaction(async (tx) => {
@@ -75,6 +91,7 @@ export async function ensureSchema(db: Database, tables: readonly TableConfig[])
     await tx.query(`create sequence if not exists ${VERSION_SEQUENCE} as bigint`);
     await tx.query(PARSE_DATE);
     await tx.query(ARITH);
+    if (db.kind === 'postgres') await tx.query(NOTIFY_CHANGE);
     for (const statement of await caseMappingFunctions(tx)) await tx.query(statement);
     for (const table of tables) {
       const t = quoteIdent(table.name);
@@ -90,6 +107,8 @@ export async function ensureSchema(db: Database, tables: readonly TableConfig[])
       await tx.query(`create index if not exists ${quoteIdent(`${table.name}_updated_at_id`)} on ${t} (updated_at, id)`);
       // `field eq literal` compiles to `data @> …` (sql-containment.ts), which this index answers.
       await tx.query(`create index if not exists ${quoteIdent(`${table.name}_data`)} on ${t} using gin (data jsonb_path_ops)`);
+      if (db.kind === 'postgres') await tx.query(`create or replace trigger ${quoteIdent(`${table.name}_notify_change`)}
+        after insert or update or delete on ${t} for each row execute function tablesync_notify_change()`);
       if (table.owner !== null) {
         await tx.query(`create index if not exists ${quoteIdent(`${table.name}_owner_updated_at_id`)} on ${t} (owner, updated_at, id)`);
       }

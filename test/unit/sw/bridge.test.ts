@@ -29,6 +29,7 @@ function fakeEngine(overrides: Partial<Engine> = {}): Engine & { emit(event: Syn
       throw new TypeError('boom');
     },
     setAuth: () => undefined,
+    authHeaders: () => ({ authorization: 'Bearer t' }),
     online: () => undefined,
     refresh: vi.fn(async () => undefined),
     subscribe: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
@@ -93,4 +94,9 @@ test('T-09: refresh(tables?) reaches the engine, all tables when none are named'
   await bridge.refresh();
   expect(engine.refresh).toHaveBeenNthCalledWith(1, ['todoitem']);
   expect(engine.refresh).toHaveBeenNthCalledWith(2, undefined);
+});
+
+test("T-10: authHeaders() hands the page the worker's current credentials for the change feed", async () => {
+  const bridge = createBridge({ engine: fakeEngine(), bootId: 'b1', log });
+  expect(await bridge.authHeaders()).toEqual({ authorization: 'Bearer t' });
 });
