@@ -171,10 +171,10 @@ export function createEngine(deps: EngineDeps): Engine {
   return {
     async start() {
       // U-03: a request that may have been sent is retried, still attempted.
-      const ops = await deps.store.listOps();
-      const inflight = ops.filter((op) => op.state === 'inflight');
+      const journal = await ops.list();
+      const inflight = journal.filter((op) => op.state === 'inflight');
       if (inflight.length > 0) await ctx.commit(inflight.map((op) => ({ kind: 'put-op', op: { ...op, state: 'pending' } }) as const));
-      if (ops.some((op) => op.blockedReason === 'needs-auth')) runtime.authBlockedAt = credentials.generation;
+      if (journal.some((op) => op.blockedReason === 'needs-auth')) runtime.authBlockedAt = credentials.generation;
       await loadAppDialects(ctx);
       // Warm the table index in the background, so the first read after a wake waits less.
       for (const table of tables.keys()) index.rows(table).catch((error: unknown) => deps.log.error('warming a table failed', { table, error: String(error) }));
@@ -204,7 +204,7 @@ export function createEngine(deps: EngineDeps): Engine {
       return result;
     },
     async pendingOperations(table) {
-      return (await deps.store.listOps(table)).map(pendingOperationOf);
+      return (await ops.list(table)).map(pendingOperationOf);
     },
     async conflicts(table) {
       return (await deps.store.listConflicts(table)).map(conflictOf);

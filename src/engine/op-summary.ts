@@ -1,4 +1,4 @@
-import type { BlockedReason, Op, OpState } from '../core/op.js';
+import type { BlockedReason, Op } from '../core/op.js';
 import type { Change, LocalStore } from './ports.js';
 
 /** What a status line needs of the op-log. */
@@ -10,60 +10,80 @@ export interface OpCounts {
   readonly nextAttemptAt: number | null;
 }
 
-/** The op-log's status facts kept in memory, so a status read costs no op-log read after the first. */
+/**
+ * The op-log mirrored in memory, so status lines, writes, pushes and pull pages read it without an
+ * IndexedDB transaction each: loaded once, then kept in step with every commit (the engine is the
+ * op-log's only writer). Ops are few (one per item with unsent changes) and small.
+ */
 export interface OpSummary {
   counts(): Promise<OpCounts>;
+  /** The op of an item, as last committed. */
+  get(table: string, itemId: string): Promise<Op | null>;
+  /** Every op, ascending seq; only the table's when given. */
+  list(table?: string): Promise<Op[]>;
   /** Follows a committed change list; `appendedSeqs` are the commit's new seqs in order. */
   apply(changes: readonly Change[], appendedSeqs: readonly number[]): void;
 }
 
-type Entry = Pick<Op, 'state' | 'blockedReason' | 'nextAttemptAt'>;
+const itemKey = (table: string, itemId: string): string => `${table}\u0000${itemId}`;
 
-const entryOf = (op: { readonly state: OpState; readonly blockedReason: BlockedReason | null; readonly nextAttemptAt: number | null }): Entry => ({
-  state: op.state,
-  blockedReason: op.blockedReason,
-  nextAttemptAt: op.nextAttemptAt,
-});
-
-/** Creates the summary; it loads the op-log once, on the first `counts()` (the engine is its only writer). */
+/** Creates the mirror; it loads the op-log once, on the first read. */
 export function createOpSummary(store: Pick<LocalStore, 'listOps'>): OpSummary {
-  const entries = new Map<number, Entry>();
+  // Insertion order is not seq order once an op is replaced: `list` sorts.
+  const bySeq = new Map<number, Op>();
+  const byItem = new Map<string, number>();
   let loading: Promise<void> | null = null;
   let loaded = false;
   // Commits landing while the op-log is read: replayed in order after the read, since every change
   // sets or deletes one seq's entry, the replay ends in the latest state whatever the read saw.
   let during: { readonly changes: readonly Change[]; readonly seqs: readonly number[] }[] | null = null;
+  const put = (op: Op): void => {
+    const previous = bySeq.get(op.seq);
+    if (previous !== undefined) byItem.delete(itemKey(previous.table, previous.itemId));
+    bySeq.set(op.seq, op);
+    byItem.set(itemKey(op.table, op.itemId), op.seq);
+  };
+  const remove = (seq: number): void => {
+    const previous = bySeq.get(seq);
+    if (previous === undefined) return;
+    bySeq.delete(seq);
+    if (byItem.get(itemKey(previous.table, previous.itemId)) === seq) byItem.delete(itemKey(previous.table, previous.itemId));
+  };
   const follow = (changes: readonly Change[], appendedSeqs: readonly number[]): void => {
     let appended = 0;
     for (const change of changes) {
       if (change.kind === 'append-op') {
         const seq = appendedSeqs[appended++];
-        if (seq !== undefined) entries.set(seq, entryOf(change.op));
-      } else if (change.kind === 'put-op') entries.set(change.op.seq, entryOf(change.op));
-      else if (change.kind === 'delete-op') entries.delete(change.seq);
+        if (seq !== undefined) put({ ...change.op, seq } as Op);
+      } else if (change.kind === 'put-op') put(change.op);
+      else if (change.kind === 'delete-op') remove(change.seq);
     }
   };
   const load = async (): Promise<void> => {
     during = [];
     try {
-      for (const op of await store.listOps()) entries.set(op.seq, entryOf(op));
+      for (const op of await store.listOps()) put(op);
       for (const commit of during) follow(commit.changes, commit.seqs);
       loaded = true;
     } catch (error) {
-      entries.clear();
+      bySeq.clear();
+      byItem.clear();
       throw error;
     } finally {
       during = null;
       loading = null;
     }
   };
+  const ready = async (): Promise<void> => {
+    if (!loaded) await (loading ??= load());
+  };
   return {
     async counts() {
-      if (!loaded) await (loading ??= load());
+      await ready();
       let pending = 0, failed = 0, held = 0;
       let blockedReason: BlockedReason | null = null;
       let nextAttemptAt: number | null = null;
-      for (const op of entries.values()) {
+      for (const op of bySeq.values()) {
         if (op.state === 'failed') failed++;
         else if (op.state === 'held') held++;
         else {
@@ -73,6 +93,16 @@ export function createOpSummary(store: Pick<LocalStore, 'listOps'>): OpSummary {
         }
       }
       return { pending, failed, held, blockedReason, nextAttemptAt };
+    },
+    async get(table, itemId) {
+      await ready();
+      const seq = byItem.get(itemKey(table, itemId));
+      return seq === undefined ? null : (bySeq.get(seq) ?? null);
+    },
+    async list(table) {
+      await ready();
+      const ops = [...bySeq.values()].filter((op) => table === undefined || op.table === table);
+      return ops.sort((a, b) => a.seq - b.seq);
     },
     apply(changes, appendedSeqs) {
       if (loaded) follow(changes, appendedSeqs);

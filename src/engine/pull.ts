@@ -135,7 +135,7 @@ async function pageChanges(ctx: EngineContext, table: string, rows: readonly Ite
   const local = await ctx.index.rows(table);
   const latest = new Map<string, Item>();
   for (const row of rows) latest.set(row['id'] as string, row);
-  const ops = new Map((await ctx.deps.store.listOps(table)).map((op) => [op.itemId, op]));
+  const ops = new Map((await ctx.ops.list(table)).map((op) => [op.itemId, op]));
   const changes: Change[] = [];
   for (const [id, row] of latest) {
     const op = ops.get(id);

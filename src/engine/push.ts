@@ -50,7 +50,7 @@ export async function pushLocked(ctx: EngineContext, explicit: boolean): Promise
     }
     let lastSeq = 0;
     for (;;) {
-      const batch = (await ctx.deps.store.listOps()).filter((op) => op.seq > lastSeq);
+      const batch = (await ctx.ops.list()).filter((op) => op.seq > lastSeq);
       if (batch.length === 0) break;
       for (const listed of batch) {
         lastSeq = listed.seq;
@@ -84,7 +84,7 @@ async function withCurrent<T>(
   options: CommitOptions = {},
 ): Promise<T | null> {
   return ctx.exclusive.run(async () => {
-    const current = await ctx.deps.store.getOp(op.table, op.itemId);
+    const current = await ctx.ops.get(op.table, op.itemId);
     if (current === null || current.seq !== op.seq) return null; // purged or resolved meanwhile
     const { changes, value } = await task(current);
     if (changes.length > 0) {
@@ -283,7 +283,7 @@ async function applyConflict(
   const policy = ctx.tables.get(sent.table)?.policy;
   type Settled = { readonly kind: 'held'; readonly record: Conflict } | { readonly kind: 'resend'; readonly op: Op } | { readonly kind: 'completed' };
   // The policy runs outside the write mutex (a resolver may be slow); the plan applies to the op as it is then.
-  const seen = (await ctx.deps.store.getOp(sent.table, sent.itemId)) ?? sent;
+  const seen = (await ctx.ops.get(sent.table, sent.itemId)) ?? sent;
   const resolution =
     conflictRound(rounds) === 'hold' ? ({ kind: 'defer' } as const) : await resolveConflict(policy, conflictContextOf(seen, conflict), seen.editedAt);
   const result = await withCurrent<Settled>(ctx, sent, async (c) => {
