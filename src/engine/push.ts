@@ -14,7 +14,7 @@ import { pushAnswerOf, sendUpstream } from './send-upstream.js';
 import type { Change, CommitOptions, RemoteResponse } from './ports.js';
 import { pendingOperationOf } from './views.js';
 import type { AppWrite, ClaimedWrite } from './write-waiters.js';
-import { planChanges, settleDone, settleRebase } from './settle.js';
+import { planChanges, settleDone, settleRebase, type VersionRule } from './settle.js';
 
 /** What happened to one op in this push; `answered`: its app got the server's answer (write-through, §3.9). */
 type OpResult =
@@ -22,6 +22,8 @@ type OpResult =
   | { readonly kind: 'failed' }
   | { readonly kind: 'held' }
   | { readonly kind: 'skipped' }
+  /** Completed by the server; its settlement is queued (counted once committed). */
+  | { readonly kind: 'settling' }
   | { readonly kind: 'stopped'; readonly reason: PushStopReason };
 
 /** What one push did, and how many of its completed ops were replays (not a waiting app's own write, §3.9). */
@@ -49,12 +51,13 @@ export async function pushLocked(ctx: EngineContext, explicit: boolean): Promise
       runtime.authBlockedAt = null;
     }
     let lastSeq = 0;
+    const pipeline: Pipeline = { settlements: [], completed: 0, ahead: null };
     for (;;) {
       const batch = (await ctx.ops.list()).filter((op) => op.seq > lastSeq);
       if (batch.length === 0) break;
-      for (const listed of batch) {
+      for (const [i, listed] of batch.entries()) {
         lastSeq = listed.seq;
-        const result = await pushOne(ctx, listed, explicit);
+        const result = await pushOne(ctx, listed, explicit, pipeline, nextToMark(ctx, batch[i + 1], explicit));
         if (result.kind === 'completed') {
           completed++;
           if (result.answered === true) answered++;
@@ -67,7 +70,11 @@ export async function pushLocked(ctx: EngineContext, explicit: boolean): Promise
         }
       }
       if (stopped !== null) break;
+      await settleQueued(ctx, pipeline);
     }
+    await settleQueued(ctx, pipeline);
+    await unmarkAhead(ctx, pipeline);
+    completed += pipeline.completed;
     if (stopped === null) runtime.stoppedPushes = 0;
     return { result: { completed, failed, held, stopped }, replayed: completed - answered };
   } finally {
@@ -95,7 +102,99 @@ async function withCurrent<T>(
   });
 }
 
-async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean): Promise<OpResult> {
+/**
+ * What a push carries from one op to the next (§3.4 with storage overlapping the network): completed ops whose
+ * settlement rides on the next commit, and the next op, already marked inflight (U-03) while this one was on the
+ * wire. Requests stay one at a time (U-01); only IndexedDB work overlaps them.
+ */
+interface Pipeline {
+  /** Ops the server completed, settled by the next commit (U-08, U-09); relaxed unless a mark shares it. */
+  readonly settlements: Settlement[];
+  /** Ops those commits removed (the rest were rebased and go again). */
+  completed: number;
+  /** The op marked ahead of its turn: as it was before, and as marked. */
+  ahead: { readonly before: Op; readonly marked: Op } | null;
+}
+
+interface Settlement {
+  readonly sent: Op;
+  readonly status: number | null;
+  readonly serverRow: Item | null;
+  readonly rule: VersionRule;
+}
+
+/** The op after this one, when it would be sent as it is listed (so marking it ahead is what its own turn would do). */
+function nextToMark(ctx: EngineContext, op: Op | undefined, explicit: boolean): Op | null {
+  if (op === undefined || op.state !== 'pending') return null;
+  const { authorization, zumoAuth } = ctx.credentials.current();
+  if (!mayPush(op, identityOf(authorization ?? null, zumoAuth ?? null))) return null;
+  if (!explicit && op.nextAttemptAt !== null && op.nextAttemptAt > ctx.deps.clock.now()) return null;
+  return op;
+}
+
+/** U-03: inflight, attempted, one more attempt, the snapshot among the unconfirmed (U-11). */
+const markSent = (op: Op, now: number, counted: boolean): Op =>
+  rememberSent({ ...op, state: 'inflight', attempted: true, attempts: counted ? op.attempts : op.attempts + 1, lastAttemptAt: now, blockedReason: null, nextAttemptAt: null });
+
+/** The queued settlements' changes, each against its op as it is now; run under the write mutex. */
+async function settlementChanges(ctx: EngineContext, pipeline: Pipeline): Promise<{ changes: Change[]; completed: number; rebased: number }> {
+  const out = { changes: [] as Change[], completed: 0, rebased: 0 };
+  for (const s of pipeline.settlements.splice(0)) {
+    const current = await ctx.ops.get(s.sent.table, s.sent.itemId);
+    if (current === null || current.seq !== s.sent.seq) continue; // purged or resolved meanwhile
+    const settled = await settleDone(ctx, { ...current, lastStatus: s.status }, s.sent.editCounter, s.serverRow, s.rule);
+    out.changes.push(...settled.changes);
+    if (settled.completed) out.completed++;
+    else out.rebased++;
+  }
+  return out;
+}
+
+/**
+ * One commit while a request is on the wire: the queued settlements, and the inflight mark of `next` (strict then,
+ * as every mark is). Relaxed settlements alone: losing one (power loss only) leaves the strict inflight mark, as a
+ * lost answer does (U-23), so the op is sent again and its 409/412/404/410 adopted as its own echo (U-10, U-11).
+ */
+async function commitAhead(ctx: EngineContext, pipeline: Pipeline, next: Op | null): Promise<void> {
+  const rebased = await ctx.exclusive.run(async () => {
+    const settled = await settlementChanges(ctx, pipeline);
+    const changes = settled.changes;
+    let ahead: Pipeline['ahead'] = null;
+    if (next !== null) {
+      const current = await ctx.ops.get(next.table, next.itemId);
+      if (current !== null && current.seq === next.seq && current.state === 'pending') {
+        ahead = { before: current, marked: markSent(current, ctx.deps.clock.now(), false) };
+        changes.push({ kind: 'put-op', op: ahead.marked });
+      }
+    }
+    if (changes.length > 0) {
+      const result = await ctx.commit(changes, { durability: ahead === null ? 'relaxed' : 'strict' });
+      if (!result.ok) throw new SyncError('storage_full');
+    }
+    pipeline.completed += settled.completed;
+    if (ahead !== null) pipeline.ahead = ahead;
+    return settled.rebased;
+  });
+  if (rebased > 0) await ctx.deps.scheduler.schedule(); // rebased: they go again (U-09)
+}
+
+/** Commits the queued settlements now. */
+const settleQueued = (ctx: EngineContext, pipeline: Pipeline): Promise<void> =>
+  pipeline.settlements.length === 0 ? Promise.resolve() : commitAhead(ctx, pipeline, null);
+
+/** The push ends before the op marked ahead was sent: it goes back to pending, unsent (still attempted if edited meanwhile). */
+async function unmarkAhead(ctx: EngineContext, pipeline: Pipeline): Promise<void> {
+  const ahead = pipeline.ahead;
+  if (ahead === null) return;
+  pipeline.ahead = null;
+  await withCurrent(ctx, ahead.marked, (c) => {
+    if (c.state !== 'inflight') return Promise.resolve({ changes: [], value: null });
+    const op: Op = c === ahead.marked ? ahead.before : { ...c, state: 'pending' };
+    return Promise.resolve({ changes: [{ kind: 'put-op', op }], value: null });
+  });
+}
+
+async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean, pipeline: Pipeline, next: Op | null): Promise<OpResult> {
   const now = ctx.deps.clock.now();
   if (listed.state === 'failed' || listed.state === 'held') return { kind: 'skipped' }; // U-02
   const { authorization, zumoAuth } = ctx.credentials.current();
@@ -114,18 +213,39 @@ async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean): Promi
   for (;;) {
     // U-03: persisted inflight and attempted before the request leaves, the snapshot among the unconfirmed (U-11).
     // Strict: an insert whose mark is lost reads as never attempted, and a later delete would drop it (W-06), leaving a server orphan.
+    // Marked ahead while the previous request was on the wire, it goes as marked unless edited since.
+    const ahead = pipeline.ahead?.marked.seq === op.seq ? pipeline.ahead : null;
+    if (ahead !== null) pipeline.ahead = null;
     const sent: Op | null = await withCurrent(ctx, op, (c) => {
       if (c.state === 'failed' || c.state === 'held') return Promise.resolve({ changes: [], value: null });
-      const marked = rememberSent({ ...c, state: 'inflight', attempted: true, attempts: c.attempts + 1, lastAttemptAt: now, blockedReason: null, nextAttemptAt: null });
+      if (ahead !== null && c === ahead.marked) return Promise.resolve({ changes: [], value: c as Op | null });
+      const marked = markSent(c, now, ahead !== null && c.state === 'inflight');
       return Promise.resolve({ changes: [{ kind: 'put-op', op: marked }], value: marked as Op | null });
     });
     if (sent === null) return { kind: 'skipped' };
-    const outcome = await sendOp(ctx, sent, ctx.waiters.sending(sent.seq, sent.editCounter));
+    const sending = sendOp(ctx, sent, ctx.waiters.sending(sent.seq, sent.editCounter));
+    // While it is on the wire: earlier settlements, and the next op's mark.
+    const committed = commitAhead(ctx, pipeline, rounds === 0 ? next : null).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    const outcome = await sending;
+    const failure = await committed;
+    if (failure !== null) throw failure;
     // An echo of an earlier attempt is resent at once (U-11): its app, if any, waits for that answer. (An insert
     // over a tombstone is rebased as an undelete only in a replay: a waiting app gets the server's 409, S-09.)
     const resent = outcome.outcome.kind === 'adopt-rebase' && !(sent.kind === 'insert' && isTombstone(outcome.outcome.serverRow));
     const claimed: ClaimedWrite | null = resent ? null : ctx.waiters.claim(sent.seq);
+    const done = outcome.outcome.kind === 'done' || outcome.outcome.kind === 'done-gone' || outcome.outcome.kind === 'adopt' ? outcome.outcome : null;
+    if (claimed === null && done !== null) {
+      // Batched: settled by the commit made while the next request is on the wire, or at the push's end.
+      const status = outcome.response.kind === 'response' ? outcome.response.status : null;
+      pipeline.settlements.push({ sent, status, serverRow: done.serverRow, rule: done.kind === 'adopt' ? 'adopt' : 'append' });
+      return { kind: 'settling' };
+    }
+    await settleQueued(ctx, pipeline);
     const result: Applied = claimed === null ? await applyOutcome(ctx, sent, outcome, rounds) : await answerWaiting(ctx, sent, outcome, rounds, claimed);
+    if (result.kind === 'stopped') await unmarkAhead(ctx, pipeline);
     if (result.kind !== 'resend') return result;
     rounds++;
     op = result.op;
