@@ -11,9 +11,10 @@ export interface OpCounts {
 }
 
 /**
- * The op-log mirrored in memory, so status lines, writes, pushes and pull pages read it without an
- * IndexedDB transaction each: loaded once, then kept in step with every commit (the engine is the
- * op-log's only writer). Ops are few (one per item with unsent changes) and small.
+ * The op-log mirrored in memory, so status lines and the write path read it without an IndexedDB
+ * transaction each: loaded once, then kept in step with every commit (the engine is the op-log's only
+ * writer while it answers app requests). Push, pull, purge and resolve read the store itself under the
+ * sync lock, which also orders them against an older worker's engine finishing its work during an update.
  */
 export interface OpSummary {
   counts(): Promise<OpCounts>;

@@ -5,7 +5,7 @@ import { adoptServerVersion } from '../core/known-versions.js';
 import { parseFilter } from '../core/odata/parse-filter.js';
 import { buildPullRequest, defaultPullPageSize } from '../core/pull-query.js';
 import { parsePullQuery } from '../core/query-id.js';
-import { applyPage, nextRequest, shouldApply, startPull, type PullCursor } from '../core/watermark.js';
+import { applyPage, nextRequest, shouldApply, startPull, type PullCursor, type PullFetch, type PullStep } from '../core/watermark.js';
 import type { EngineContext } from './engine-context.js';
 import type { PullOptions, PullResult, PushResult } from './engine-types.js';
 import { listRows } from './list-rows.js';
@@ -53,73 +53,114 @@ export interface PullRun {
 }
 
 /**
- * One pull (PROTOCOL.md §3.6): pages from the stored cursor, each fetched and applied with the new cursor record
- * in one commit (L-04, L-05, L-06) under the sync lock, which it yields between pages so that a write waits for
- * one page at most (§3.9); a progress event per page (L-16); `complete` is recorded when the run reaches its end
- * (F-04, F-05). The caller keeps pulls of one table from overlapping.
+ * The response header by which a server says how many rows a pull may ask for per request (`$top`), above the
+ * dialect's default: the reference server sends it on sync reads. Other servers never do, and keep their own caps.
+ */
+export const PULL_TOP_HEADER = 'x-tablesync-pull-top';
+/** The most rows per pull request the engine asks for, whatever a server offers (one page is held in memory). */
+export const MAX_PULL_TOP = 1000;
+
+/** A fetched page: its rows and the cursor it leads to, or why the run stops there. */
+type Fetched =
+  | { readonly kind: 'page'; readonly rows: readonly Item[]; readonly applied: ReturnType<typeof applyPage>; readonly offeredTop: number | null }
+  | { readonly kind: 'stop' };
+
+/** Fetches the page `cursor` asks for and folds it into the cursor (pure: nothing is stored yet). */
+async function fetchPage(ctx: EngineContext, plan: PullPlan, cursor: PullCursor, step: PullFetch): Promise<Fetched> {
+  const { table, filter, queryId } = plan;
+  const response = await sendUpstream(ctx, buildPullRequest(step, { table, dialect: ctx.upstreamDialect(table), filter }));
+  if (response.kind === 'network-error' || response.status < 200 || response.status >= 300) {
+    // The pull ends where it is; the cursor already persisted resumes it next time (L-11).
+    ctx.deps.log.info('pull stopped', { table, queryId, status: response.kind === 'response' ? response.status : null });
+    return { kind: 'stop' };
+  }
+  const values = listRows(response.body);
+  if (values === null) {
+    ctx.deps.log.error('pull answer is not a list', { table, queryId, status: response.status });
+    return { kind: 'stop' };
+  }
+  const rows: Item[] = [];
+  for (const value of values) {
+    const row = rowOf(value);
+    if (row !== null) rows.push(row);
+  }
+  const hasMore = response.headers['link'] !== undefined || (typeof response.body === 'object' && response.body !== null && 'nextLink' in response.body);
+  const offered = Number(response.headers[PULL_TOP_HEADER]);
+  return { kind: 'page', rows, applied: applyPage(cursor, { rows, hasMore }), offeredTop: Number.isInteger(offered) && offered > 0 ? offered : null };
+}
+
+/**
+ * One pull (PROTOCOL.md §3.6): pages from the stored cursor, each applied with the new cursor record in one commit
+ * (L-04, L-05, L-06); a progress event per page (L-16); `complete` is recorded when the run reaches its end (F-04,
+ * F-05). Page n+1 is fetched while page n commits: the cursor after a page is known before it is stored, and the
+ * watermark still moves only with a committed page, so a run cut between pages resumes from the last one stored
+ * (L-11). Each fetch and the commit it overlaps run under the sync lock, released between pages, so no pull request
+ * is ever on the wire beside a push's (U-01) and a write waits for one page at most (§3.9). The caller keeps pulls
+ * of one table from overlapping.
  */
 export async function runPull(ctx: EngineContext, plan: PullPlan, push: PushResult | null, onStart?: () => Promise<void>): Promise<PullRun> {
-  const { table, filter, queryId } = plan;
+  const { table, queryId } = plan;
   const dialect = ctx.upstreamDialect(table);
   const settings = ctx.tables.get(table)?.settings;
-  const pageSize = settings?.pageSize ?? defaultPullPageSize(dialect);
+  const configured = settings?.pageSize;
   const stored = await ctx.deps.store.getSyncState(table, queryId);
-  let cursor: PullCursor = startPull(stored, { pageSize, ...(ctx.deps.config.overlapMs === undefined ? {} : { overlapMs: ctx.deps.config.overlapMs }) });
+  let cursor: PullCursor = startPull(stored, { pageSize: configured ?? defaultPullPageSize(dialect), ...(ctx.deps.config.overlapMs === undefined ? {} : { overlapMs: ctx.deps.config.overlapMs }) });
   let complete = stored?.complete ?? false;
   let changed = 0;
   let finished = false;
   ctx.runtime.pulls++;
   try {
     await onStart?.();
-    for (;;) {
-      const step = nextRequest(cursor);
-      if (step.kind === 'done') {
-        finished = true;
-        break;
-      }
-      const page = await ctx.deps.lock.run(async (): Promise<'stop' | 'next' | 'done'> => {
-        const response = await sendUpstream(ctx, buildPullRequest(step, { table, dialect, filter }));
-        if (response.kind === 'network-error' || response.status < 200 || response.status >= 300) {
-          // The pull ends where it is; the cursor already persisted resumes it next time (L-11).
-          ctx.deps.log.info('pull stopped', { table, queryId, status: response.kind === 'response' ? response.status : null });
-          return 'stop';
-        }
-        const values = listRows(response.body);
-        if (values === null) {
-          ctx.deps.log.error('pull answer is not a list', { table, queryId, status: response.status });
-          return 'stop';
-        }
-        const rows = values.map(rowOf).filter((r): r is Item => r !== null);
-        const hasMore = response.headers['link'] !== undefined || (typeof response.body === 'object' && response.body !== null && 'nextLink' in response.body);
-        const applied = applyPage(cursor, { rows, hasMore });
-        const ends = applied.outcome.kind === 'done';
-        const record: SyncStateRecord = {
-          table,
-          queryId,
-          watermark: applied.record.watermark,
-          drain: applied.record.drain,
-          lastPullAt: ctx.deps.clock.now(),
-          complete: complete || ends,
-        };
-        await ctx.exclusive.run(async () => {
-          const rowChanges = await pageChanges(ctx, table, rows);
-          // Relaxed: rows and cursor commit together (L-06), so a page lost to power loss is simply pulled again (L-11).
-          const result = await ctx.commit([...rowChanges, { kind: 'put-sync-state', state: record }], { durability: 'relaxed' });
-          if (!result.ok) throw new SyncError('storage_full');
-          changed += rowChanges.filter((c) => c.kind === 'put-row' || c.kind === 'delete-row').length;
-        });
-        complete = record.complete;
-        if (complete) ctx.runtime.completeTables.add(table);
-        cursor = applied.cursor;
-        ctx.events.emit({ kind: 'progress', table, queryId, pages: cursor.pages, rows: cursor.rows }); // L-16
-        if (applied.outcome.kind === 'failed') throw applied.outcome.error; // L-13
-        return ends ? 'done' : 'next';
+    /** Stores a fetched page with its cursor record; returns the cursor after it and whether the run ends there. */
+    const commitPage = async (page: Extract<Fetched, { kind: 'page' }>): Promise<boolean> => {
+      const { applied, rows } = page;
+      const ends = applied.outcome.kind === 'done';
+      const record: SyncStateRecord = { table, queryId, watermark: applied.record.watermark, drain: applied.record.drain, lastPullAt: ctx.deps.clock.now(), complete: complete || ends };
+      await ctx.exclusive.run(async () => {
+        const rowChanges = await pageChanges(ctx, table, rows);
+        // Relaxed: rows and cursor commit together (L-06), so a page lost to power loss is simply pulled again (L-11).
+        const result = await ctx.commit([...rowChanges, { kind: 'put-sync-state', state: record }], { durability: 'relaxed' });
+        if (!result.ok) throw new SyncError('storage_full');
+        for (const c of rowChanges) if (c.kind === 'put-row' || c.kind === 'delete-row') changed++;
       });
-      if (page === 'stop') break;
-      if (page === 'done') {
+      complete = record.complete;
+      if (complete) ctx.runtime.completeTables.add(table);
+      ctx.events.emit({ kind: 'progress', table, queryId, pages: applied.cursor.pages, rows: applied.cursor.rows }); // L-16
+      if (applied.outcome.kind === 'failed') throw applied.outcome.error; // L-13
+      return ends;
+    };
+    let fetched: Fetched | null = null;
+    for (;;) {
+      const page: Fetched | null = fetched;
+      let next: PullCursor = cursor;
+      if (page?.kind === 'page') {
+        next = page.applied.cursor;
+        // A server that offers bigger pages for pulls gets asked for them (never above what the table configures).
+        if (configured === undefined && page.offeredTop !== null && next.kind !== 'done') {
+          next = { ...next, pageSize: Math.max(next.pageSize, Math.min(page.offeredTop, MAX_PULL_TOP)) };
+        }
+      }
+      const step: PullStep = page?.kind === 'page' && page.applied.outcome.kind !== 'continue' ? ({ kind: 'done' } as const) : nextRequest(next);
+      if (page === null && step.kind === 'done') {
         finished = true;
         break;
       }
+      const round = await ctx.deps.lock.run(async (): Promise<{ readonly following: Fetched | null; readonly ends: boolean }> => {
+        const fetching: Promise<Fetched> | null = step.kind === 'fetch' ? fetchPage(ctx, plan, next, step) : null;
+        // Page n commits while page n+1 is on the wire; a failed commit still waits for the request to end (U-01).
+        const committing: Promise<{ ends: boolean } | { error: unknown }> | null = page?.kind === 'page' ? commitPage(page).then((ends) => ({ ends }), (error: unknown) => ({ error })) : null;
+        const following = fetching === null ? null : await fetching;
+        const committed = committing === null ? null : await committing;
+        if (committed !== null && 'error' in committed) throw committed.error;
+        return { following, ends: committed?.ends ?? false };
+      });
+      if (page?.kind === 'page') cursor = page.applied.cursor;
+      if (round.ends) {
+        finished = true;
+        break;
+      }
+      if (round.following === null || round.following.kind === 'stop') break;
+      fetched = round.following;
     }
     // Freshness (T-07) is the table's: only the unfiltered query brings every row.
     if (finished && queryId === ALL_ROWS) ctx.runtime.lastCompletePulls.set(table, ctx.deps.clock.now());
@@ -135,7 +176,7 @@ async function pageChanges(ctx: EngineContext, table: string, rows: readonly Ite
   const local = await ctx.index.rows(table);
   const latest = new Map<string, Item>();
   for (const row of rows) latest.set(row['id'] as string, row);
-  const ops = new Map((await ctx.ops.list(table)).map((op) => [op.itemId, op]));
+  const ops = new Map((await ctx.deps.store.listOps(table)).map((op) => [op.itemId, op]));
   const changes: Change[] = [];
   for (const [id, row] of latest) {
     const op = ops.get(id);

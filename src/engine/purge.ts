@@ -45,7 +45,7 @@ export async function purgeLocked(ctx: EngineContext, plan: PurgePlan): Promise<
     const { table, filter } = plan;
     const rows = await ctx.index.rows(table);
     const ids = filter === null ? null : new Set(rows.items().filter((item) => matches(filter, item)).map((item) => item['id'] as string));
-    const ops = (await ctx.ops.list(table)).filter((op) => ids === null || ids.has(op.itemId));
+    const ops = (await ctx.deps.store.listOps(table)).filter((op) => ids === null || ids.has(op.itemId));
     if (!plan.force && ops.length > 0) throw new SyncError('pending_operations', { table, ops: ops.length });
     const changes: Change[] =
       ids === null ? [{ kind: 'delete-table-rows', table }] : [...ids].map((id) => ({ kind: 'delete-row', table, id }) as const);

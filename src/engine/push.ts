@@ -53,7 +53,7 @@ export async function pushLocked(ctx: EngineContext, explicit: boolean): Promise
     let lastSeq = 0;
     const pipeline: Pipeline = { settlements: [], completed: 0, ahead: null };
     for (;;) {
-      const batch = (await ctx.ops.list()).filter((op) => op.seq > lastSeq);
+      const batch = (await ctx.deps.store.listOps()).filter((op) => op.seq > lastSeq);
       if (batch.length === 0) break;
       for (const [i, listed] of batch.entries()) {
         lastSeq = listed.seq;
@@ -91,7 +91,7 @@ async function withCurrent<T>(
   options: CommitOptions = {},
 ): Promise<T | null> {
   return ctx.exclusive.run(async () => {
-    const current = await ctx.ops.get(op.table, op.itemId);
+    const current = await ctx.deps.store.getOp(op.table, op.itemId);
     if (current === null || current.seq !== op.seq) return null; // purged or resolved meanwhile
     const { changes, value } = await task(current);
     if (changes.length > 0) {
@@ -136,11 +136,15 @@ function nextToMark(ctx: EngineContext, op: Op | undefined, explicit: boolean): 
 const markSent = (op: Op, now: number, counted: boolean): Op =>
   rememberSent({ ...op, state: 'inflight', attempted: true, attempts: counted ? op.attempts : op.attempts + 1, lastAttemptAt: now, blockedReason: null, nextAttemptAt: null });
 
+/** The op is still as it was marked ahead: no edit, no other mark since. */
+const stillMarked = (current: Op, marked: Op): boolean =>
+  current.state === 'inflight' && current.editCounter === marked.editCounter && current.attempts === marked.attempts && current.lastAttemptAt === marked.lastAttemptAt;
+
 /** The queued settlements' changes, each against its op as it is now; run under the write mutex. */
 async function settlementChanges(ctx: EngineContext, pipeline: Pipeline): Promise<{ changes: Change[]; completed: number; rebased: number }> {
   const out = { changes: [] as Change[], completed: 0, rebased: 0 };
   for (const s of pipeline.settlements.splice(0)) {
-    const current = await ctx.ops.get(s.sent.table, s.sent.itemId);
+    const current = await ctx.deps.store.getOp(s.sent.table, s.sent.itemId);
     if (current === null || current.seq !== s.sent.seq) continue; // purged or resolved meanwhile
     const settled = await settleDone(ctx, { ...current, lastStatus: s.status }, s.sent.editCounter, s.serverRow, s.rule);
     out.changes.push(...settled.changes);
@@ -161,7 +165,7 @@ async function commitAhead(ctx: EngineContext, pipeline: Pipeline, next: Op | nu
     const changes = settled.changes;
     let ahead: Pipeline['ahead'] = null;
     if (next !== null) {
-      const current = await ctx.ops.get(next.table, next.itemId);
+      const current = await ctx.deps.store.getOp(next.table, next.itemId);
       if (current !== null && current.seq === next.seq && current.state === 'pending') {
         ahead = { before: current, marked: markSent(current, ctx.deps.clock.now(), false) };
         changes.push({ kind: 'put-op', op: ahead.marked });
@@ -189,7 +193,7 @@ async function unmarkAhead(ctx: EngineContext, pipeline: Pipeline): Promise<void
   pipeline.ahead = null;
   await withCurrent(ctx, ahead.marked, (c) => {
     if (c.state !== 'inflight') return Promise.resolve({ changes: [], value: null });
-    const op: Op = c === ahead.marked ? ahead.before : { ...c, state: 'pending' };
+    const op: Op = stillMarked(c, ahead.marked) ? ahead.before : { ...c, state: 'pending' };
     return Promise.resolve({ changes: [{ kind: 'put-op', op }], value: null });
   });
 }
@@ -218,7 +222,7 @@ async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean, pipeli
     if (ahead !== null) pipeline.ahead = null;
     const sent: Op | null = await withCurrent(ctx, op, (c) => {
       if (c.state === 'failed' || c.state === 'held') return Promise.resolve({ changes: [], value: null });
-      if (ahead !== null && c === ahead.marked) return Promise.resolve({ changes: [], value: c as Op | null });
+      if (ahead !== null && stillMarked(c, ahead.marked)) return Promise.resolve({ changes: [], value: c as Op | null });
       const marked = markSent(c, now, ahead !== null && c.state === 'inflight');
       return Promise.resolve({ changes: [{ kind: 'put-op', op: marked }], value: marked as Op | null });
     });
@@ -403,7 +407,7 @@ async function applyConflict(
   const policy = ctx.tables.get(sent.table)?.policy;
   type Settled = { readonly kind: 'held'; readonly record: Conflict } | { readonly kind: 'resend'; readonly op: Op } | { readonly kind: 'completed' };
   // The policy runs outside the write mutex (a resolver may be slow); the plan applies to the op as it is then.
-  const seen = (await ctx.ops.get(sent.table, sent.itemId)) ?? sent;
+  const seen = (await ctx.deps.store.getOp(sent.table, sent.itemId)) ?? sent;
   const resolution =
     conflictRound(rounds) === 'hold' ? ({ kind: 'defer' } as const) : await resolveConflict(policy, conflictContextOf(seen, conflict), seen.editedAt);
   const result = await withCurrent<Settled>(ctx, sent, async (c) => {

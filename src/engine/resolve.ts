@@ -13,7 +13,7 @@ export async function resolveLocked(ctx: EngineContext, conflictId: number, reso
   const resend = await ctx.exclusive.run(async () => {
     const conflict = await ctx.deps.store.getConflict(conflictId);
     if (conflict === null) throw new SyncError('conflict_not_found', { conflictId });
-    const op = await ctx.ops.get(conflict.table, conflict.itemId);
+    const op = await ctx.deps.store.getOp(conflict.table, conflict.itemId);
     if (op === null || op.seq !== conflictId) {
       // A record whose op is gone is stale (K-14 keeps this from happening); drop it.
       await ctx.commit([{ kind: 'delete-conflict', opSeq: conflictId }]);
