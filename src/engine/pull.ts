@@ -3,7 +3,7 @@ import type { FieldValue, Item } from '../core/item.js';
 import { isTombstone } from '../core/item.js';
 import { adoptServerVersion } from '../core/known-versions.js';
 import { parseFilter } from '../core/odata/parse-filter.js';
-import { buildPullRequest, defaultPullPageSize } from '../core/pull-query.js';
+import { buildPullRequest, defaultPullPageSize, PULL_TOP_HEADER } from '../core/pull-query.js';
 import { parsePullQuery } from '../core/query-id.js';
 import { applyPage, nextRequest, shouldApply, startPull, type PullCursor, type PullFetch, type PullStep } from '../core/watermark.js';
 import type { EngineContext } from './engine-context.js';
@@ -52,11 +52,6 @@ export interface PullRun {
   readonly finished: boolean;
 }
 
-/**
- * The response header by which a server says how many rows a pull may ask for per request (`$top`), above the
- * dialect's default: the reference server sends it on sync reads. Other servers never do, and keep their own caps.
- */
-export const PULL_TOP_HEADER = 'x-tablesync-pull-top';
 /** The most rows per pull request the engine asks for, whatever a server offers (one page is held in memory). */
 export const MAX_PULL_TOP = 1000;
 
@@ -102,7 +97,7 @@ export async function runPull(ctx: EngineContext, plan: PullPlan, push: PushResu
   const { table, queryId } = plan;
   const dialect = ctx.upstreamDialect(table);
   const settings = ctx.tables.get(table)?.settings;
-  const configured = settings?.pageSize;
+  const configured = settings?.pageSize ?? null;
   const stored = await ctx.deps.store.getSyncState(table, queryId);
   let cursor: PullCursor = startPull(stored, { pageSize: configured ?? defaultPullPageSize(dialect), ...(ctx.deps.config.overlapMs === undefined ? {} : { overlapMs: ctx.deps.config.overlapMs }) });
   let complete = stored?.complete ?? false;
@@ -136,7 +131,7 @@ export async function runPull(ctx: EngineContext, plan: PullPlan, push: PushResu
       if (page?.kind === 'page') {
         next = page.applied.cursor;
         // A server that offers bigger pages for pulls gets asked for them (never above what the table configures).
-        if (configured === undefined && page.offeredTop !== null && next.kind !== 'done') {
+        if (configured === null && page.offeredTop !== null && next.kind !== 'done') {
           next = { ...next, pageSize: Math.max(next.pageSize, Math.min(page.offeredTop, MAX_PULL_TOP)) };
         }
       }
