@@ -17,7 +17,6 @@ export const STORES = {
 } as const;
 
 export const INDEXES = {
-  rowsByTable: 'table',
   opsByItem: 'tableItem',
   opsByState: 'state',
   opsByTable: 'table',
@@ -29,12 +28,13 @@ export type Migration = (db: IDBDatabase, tx: IDBTransaction) => void;
 
 /**
  * Index i upgrades version i to i + 1. Version 1 is the first released schema; version 2 adds the
- * ops `table` index and gives every sync state the `complete` flag (F-04) in place.
+ * ops `table` index and gives every sync state the `complete` flag (F-04) in place; version 3 drops
+ * the rows `table` index.
  */
 export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     const rows = db.createObjectStore(STORES.rows, { keyPath: ['table', 'id'] });
-    rows.createIndex(INDEXES.rowsByTable, 'table');
+    rows.createIndex('table', 'table'); // dropped in version 3
     const ops = db.createObjectStore(STORES.ops, { keyPath: 'seq', autoIncrement: true });
     ops.createIndex(INDEXES.opsByItem, ['table', 'itemId'], { unique: true });
     ops.createIndex(INDEXES.opsByState, 'state');
@@ -53,6 +53,11 @@ export const MIGRATIONS: readonly Migration[] = [
       if (typeof value['complete'] !== 'boolean') c.update({ ...value, complete: false });
       c.continue();
     };
+  },
+  // Rows are read by their `[table, id]` key range: the `table` index only cost every row write a second entry.
+  (_db, tx) => {
+    const rows = tx.objectStore(STORES.rows);
+    if (rows.indexNames.contains('table')) rows.deleteIndex('table');
   },
 ];
 
