@@ -18,7 +18,6 @@ export const STORES = {
 
 export const INDEXES = {
   opsByItem: 'tableItem',
-  opsByState: 'state',
   opsByTable: 'table',
   conflictsByTable: 'table',
 } as const;
@@ -29,7 +28,7 @@ export type Migration = (db: IDBDatabase, tx: IDBTransaction) => void;
 /**
  * Index i upgrades version i to i + 1. Version 1 is the first released schema; version 2 adds the
  * ops `table` index and gives every sync state the `complete` flag (F-04) in place; version 3 drops
- * the rows `table` index.
+ * the rows `table` and ops `state` indexes, which nothing reads.
  */
 export const MIGRATIONS: readonly Migration[] = [
   (db) => {
@@ -37,7 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
     rows.createIndex('table', 'table'); // dropped in version 3
     const ops = db.createObjectStore(STORES.ops, { keyPath: 'seq', autoIncrement: true });
     ops.createIndex(INDEXES.opsByItem, ['table', 'itemId'], { unique: true });
-    ops.createIndex(INDEXES.opsByState, 'state');
+    ops.createIndex('state', 'state'); // dropped in version 3
     db.createObjectStore(STORES.syncState, { keyPath: ['table', 'queryId'] });
     const conflicts = db.createObjectStore(STORES.conflicts, { keyPath: 'opSeq' });
     conflicts.createIndex(INDEXES.conflictsByTable, 'table');
@@ -54,10 +53,12 @@ export const MIGRATIONS: readonly Migration[] = [
       c.continue();
     };
   },
-  // Rows are read by their `[table, id]` key range: the `table` index only cost every row write a second entry.
+  // Unread indexes only cost every write an entry: rows are read by their `[table, id]` key range, ops never by state.
   (_db, tx) => {
     const rows = tx.objectStore(STORES.rows);
     if (rows.indexNames.contains('table')) rows.deleteIndex('table');
+    const ops = tx.objectStore(STORES.ops);
+    if (ops.indexNames.contains('state')) ops.deleteIndex('state');
   },
 ];
 
