@@ -50,6 +50,10 @@ export async function measurePulls(b: BrowserBench, report: Report): Promise<voi
   const small = await pullIn(b.appA, TABLES.small);
   const medium = await pullIn(b.appA, TABLES.medium);
 
+  // Worker B began pulling the large table when its page opened (T-09): purging waits that pull out and empties the
+  // table and its cursor, so the pull timed below is a whole initial pull.
+  await b.appB.evaluate((table) => window.tablesync!.purge({ table, resetWatermarks: 'table' }).then(() => undefined), TABLES.large);
+
   // The worker's own upstream requests, as Playwright sees a service worker's fetches.
   const sent: { url: string; headers: Record<string, string> }[] = [];
   const record = (request: Request): void => {
@@ -80,9 +84,9 @@ export async function measurePulls(b: BrowserBench, report: Report): Promise<voi
       [`pull ${rowsLabel(tableRows)}`, String(tableRows), String(large.pages), String(large.rows), fmt(large.ms), fmt(large.ms / large.pages), fmt(pullRate), `${fmt(ratio)}×`],
       [`fetch the same ${sent.length} pages, parse, drop (no worker)`, String(tableRows), String(sent.length), String(baseline.rows), fmt(baseline.ms), fmt(baseline.ms / Math.max(1, sent.length)), fmt(fetchRate), '1×'],
     ],
-    [`pages of ${Math.round(large.rows / Math.max(1, large.pages))} rows (the v3 default pull page, 100); each page re-reads the previous page's last row (watermark ge)`],
+    [`${sent.length} requests: the first asks the v3 default page (100 rows); the reference server offers up to 1000 per pull request (x-tablesync-pull-top) and the engine asks that from the second on; each page re-reads the previous page's last row (watermark ge); page n+1 is fetched while page n commits`],
   );
-  const relative = atLeast(0.5);
+  const relative = atLeast(0.7);
   const absolute = atLeast(20_000, 'rows/s');
   report.figure({
     id: '7a',

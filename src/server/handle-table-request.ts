@@ -48,8 +48,8 @@ export async function handleTableRequest(request: TableRequest, ctx: HandleConte
   switch (request.kind) {
     case 'list': {
       const { query } = request;
-      const sync = isSyncRead(query);
-      const settings = sync ? syncReadSettings(table, pagingOf(request.dialect, table).maxTop) : table;
+      const sync = isSyncRead(query) ? syncReadSettings(table, pagingOf(request.dialect, table).maxTop) : null;
+      const settings = sync ?? table;
       const limit = pageLimit(request, settings);
       const result = await store.list(
         table,
@@ -59,7 +59,7 @@ export async function handleTableRequest(request: TableRequest, ctx: HandleConte
       if (!result.ok) return formatError(result.error);
       const items = result.value.rows.map((row) => storedItem(row, table));
       const answer = formatList(request, settings, { items, hasMore: false, count: result.value.count });
-      return sync ? { ...answer, headers: { ...answer.headers, [PULL_TOP_HEADER]: String(settings.pageSize) } } : answer;
+      return sync === null ? answer : { ...answer, headers: { ...answer.headers, [PULL_TOP_HEADER]: String(sync.pageSize) } };
     }
     case 'get': {
       const row = await store.get(table, request.id, owner);

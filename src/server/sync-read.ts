@@ -15,7 +15,10 @@ export function isSyncRead(query: ListQuery): boolean {
   return query.top !== null && query.includeDeleted && query.skip === 0 && query.orderBy[0]?.field === 'updatedAt';
 }
 
-/** The settings a sync read is paged with: a page of up to `SYNC_READ_TOP` rows (never above the table's maxTop). */
-export function syncReadSettings<T extends TableSettings>(table: T, maxTop: number): T {
-  return { ...table, pageSize: Math.max(table.pageSize ?? 0, Math.min(SYNC_READ_TOP, maxTop)) };
+/**
+ * The settings a sync read is paged with: a page of up to `SYNC_READ_TOP` rows (never above the table's maxTop);
+ * null when the table configures its own page size, which then holds for pulls too.
+ */
+export function syncReadSettings<T extends TableSettings>(table: T, maxTop: number): T | null {
+  return table.pageSize === null ? { ...table, pageSize: Math.min(SYNC_READ_TOP, maxTop) } : null;
 }

@@ -14,7 +14,8 @@ import { listShape, openApp, pageApi, syncApi, useStack, waitForPull, type Answe
 
 const schema = uniqueSchema('e2e_pull');
 const stack = useStack({
-  server: { databaseUrl: TEST_DATABASE_URL, databaseSchema: schema },
+  // A configured page size holds for pulls too (no bigger sync pages), so L-08's drain runs across 100-row pages.
+  server: { databaseUrl: TEST_DATABASE_URL, databaseSchema: schema, tables: [{ name: 'todoitem', softDelete: true, pageSize: 100 }] },
   cleanup: () => dropSchema(schema),
 });
 let sql: pg.Pool;

@@ -139,11 +139,11 @@ export function createFakeUpstream(options: FakeUpstreamOptions): FakeUpstream {
       case 'list': {
         const visible = [...rows.values()].filter((r) => request.query.includeDeleted || !isTombstone(r));
         const { filter, orderBy, skip } = request.query;
-        const sync = syncReadTables.has(request.table) && isSyncRead(request.query);
-        const paged = sync ? syncReadSettings(tableSettings, pagingOf(request.dialect, tableSettings).maxTop) : tableSettings;
+        const sync = syncReadTables.has(request.table) && isSyncRead(request.query) ? syncReadSettings(tableSettings, pagingOf(request.dialect, tableSettings).maxTop) : null;
+        const paged = sync ?? tableSettings;
         const page = runQuery(visible, { filter, orderBy, skip, limit: pageLimit(request, paged), select: null });
         const answer = formatList(request, paged, page);
-        return sync ? { ...answer, headers: { ...answer.headers, [PULL_TOP_HEADER]: String(paged.pageSize) } } : answer;
+        return sync === null ? answer : { ...answer, headers: { ...answer.headers, [PULL_TOP_HEADER]: String(sync.pageSize) } };
       }
       case 'get': {
         const target = resolveTarget(request, rows.get(request.id) ?? null);
