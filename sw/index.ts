@@ -89,7 +89,7 @@ async function init(): Promise<Runtime> {
     meta,
     remote: createRemote({ upstream: config.engine.upstream, origin: self.location.origin }),
     lock: createSyncLock(self.navigator.locks),
-    scheduler: withWritePush(createPushScheduler(self, () => log.debug('no Background Sync: fallback triggers push'))),
+    scheduler: withWritePush(syncTag),
     clock,
     entropy,
     log,
@@ -119,6 +119,8 @@ const pullTrigger = (run: (pulls: PullTriggers) => Promise<void> | void): Promis
   boot()
     .then((rt) => run(rt.pulls))
     .catch(reportError);
+
+const syncTag = createPushScheduler(self, () => log.debug('no Background Sync: fallback triggers push'));
 
 /** Every journaled write also arms the worker's own delayed push (see push-triggers.ts). */
 function withWritePush(scheduler: PushScheduler): PushScheduler {
@@ -198,6 +200,7 @@ self.addEventListener('fetch', (event) => {
 self.addEventListener('sync', (event) => {
   const sync = event as SyncEventLike;
   if (sync.tag !== SYNC_TAG) return;
+  syncTag.fired();
   // The browser fires it when it sees a network: writes and pulls try it again at once. After its push, it
   // pulls every table (T-09).
   sync.waitUntil(
