@@ -26,49 +26,33 @@ export interface OpSummary {
   apply(changes: readonly Change[], appendedSeqs: readonly number[]): void;
 }
 
-const itemKey = (table: string, itemId: string): string => `${table}\u0000${itemId}`;
-
 /** Creates the mirror; it loads the op-log once, on the first read. */
 export function createOpSummary(store: Pick<LocalStore, 'listOps'>): OpSummary {
-  // Insertion order is not seq order once an op is replaced: `list` sorts.
+  // Seq order: appends come in ascending seq and a replaced op keeps its place.
   const bySeq = new Map<number, Op>();
-  const byItem = new Map<string, number>();
   let loading: Promise<void> | null = null;
   let loaded = false;
   // Commits landing while the op-log is read: replayed in order after the read, since every change
   // sets or deletes one seq's entry, the replay ends in the latest state whatever the read saw.
   let during: { readonly changes: readonly Change[]; readonly seqs: readonly number[] }[] | null = null;
-  const put = (op: Op): void => {
-    const previous = bySeq.get(op.seq);
-    if (previous !== undefined) byItem.delete(itemKey(previous.table, previous.itemId));
-    bySeq.set(op.seq, op);
-    byItem.set(itemKey(op.table, op.itemId), op.seq);
-  };
-  const remove = (seq: number): void => {
-    const previous = bySeq.get(seq);
-    if (previous === undefined) return;
-    bySeq.delete(seq);
-    if (byItem.get(itemKey(previous.table, previous.itemId)) === seq) byItem.delete(itemKey(previous.table, previous.itemId));
-  };
   const follow = (changes: readonly Change[], appendedSeqs: readonly number[]): void => {
     let appended = 0;
     for (const change of changes) {
       if (change.kind === 'append-op') {
         const seq = appendedSeqs[appended++];
-        if (seq !== undefined) put({ ...change.op, seq } as Op);
-      } else if (change.kind === 'put-op') put(change.op);
-      else if (change.kind === 'delete-op') remove(change.seq);
+        if (seq !== undefined) bySeq.set(seq, { ...change.op, seq });
+      } else if (change.kind === 'put-op') bySeq.set(change.op.seq, change.op);
+      else if (change.kind === 'delete-op') bySeq.delete(change.seq);
     }
   };
   const load = async (): Promise<void> => {
     during = [];
     try {
-      for (const op of await store.listOps()) put(op);
+      for (const op of await store.listOps()) bySeq.set(op.seq, op);
       for (const commit of during) follow(commit.changes, commit.seqs);
       loaded = true;
     } catch (error) {
       bySeq.clear();
-      byItem.clear();
       throw error;
     } finally {
       during = null;
@@ -97,13 +81,12 @@ export function createOpSummary(store: Pick<LocalStore, 'listOps'>): OpSummary {
     },
     async get(table, itemId) {
       await ready();
-      const seq = byItem.get(itemKey(table, itemId));
-      return seq === undefined ? null : (bySeq.get(seq) ?? null);
+      for (const op of bySeq.values()) if (op.table === table && op.itemId === itemId) return op;
+      return null;
     },
     async list(table) {
       await ready();
-      const ops = [...bySeq.values()].filter((op) => table === undefined || op.table === table);
-      return ops.sort((a, b) => a.seq - b.seq);
+      return [...bySeq.values()].filter((op) => table === undefined || op.table === table);
     },
     apply(changes, appendedSeqs) {
       if (loaded) follow(changes, appendedSeqs);

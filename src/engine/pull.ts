@@ -5,7 +5,7 @@ import { adoptServerVersion } from '../core/known-versions.js';
 import { parseFilter } from '../core/odata/parse-filter.js';
 import { buildPullRequest, defaultPullPageSize, PULL_TOP_HEADER } from '../core/pull-query.js';
 import { parsePullQuery } from '../core/query-id.js';
-import { applyPage, nextRequest, shouldApply, startPull, type PullCursor, type PullFetch, type PullStep } from '../core/watermark.js';
+import { applyPage, nextRequest, shouldApply, startPull, type AppliedPage, type PullCursor, type PullFetch, type PullStep } from '../core/watermark.js';
 import type { EngineContext } from './engine-context.js';
 import type { PullOptions, PullResult, PushResult } from './engine-types.js';
 import { listRows } from './list-rows.js';
@@ -55,33 +55,25 @@ export interface PullRun {
 /** The most rows per pull request the engine asks for, whatever a server offers (one page is held in memory). */
 export const MAX_PULL_TOP = 1000;
 
-/** A fetched page: its rows and the cursor it leads to, or why the run stops there. */
-type Fetched =
-  | { readonly kind: 'page'; readonly rows: readonly Item[]; readonly applied: ReturnType<typeof applyPage>; readonly offeredTop: number | null }
-  | { readonly kind: 'stop' };
+/** A fetched page, folded into the cursor but not stored yet, and the `$top` its server offers pulls (0: none). */
+interface Fetched {
+  readonly rows: readonly Item[];
+  readonly applied: AppliedPage;
+  readonly offeredTop: number;
+}
 
-/** Fetches the page `cursor` asks for and folds it into the cursor (pure: nothing is stored yet). */
-async function fetchPage(ctx: EngineContext, plan: PullPlan, cursor: PullCursor, step: PullFetch): Promise<Fetched> {
+/** Fetches the page `step` asks for and folds it into `cursor`; null when the run stops there (L-11: it resumes). */
+async function fetchPage(ctx: EngineContext, plan: PullPlan, cursor: PullCursor, step: PullFetch): Promise<Fetched | null> {
   const { table, filter, queryId } = plan;
   const response = await sendUpstream(ctx, buildPullRequest(step, { table, dialect: ctx.upstreamDialect(table), filter }));
-  if (response.kind === 'network-error' || response.status < 200 || response.status >= 300) {
-    // The pull ends where it is; the cursor already persisted resumes it next time (L-11).
+  const values = response.kind === 'response' && response.status >= 200 && response.status < 300 ? listRows(response.body) : null;
+  if (response.kind !== 'response' || values === null) {
     ctx.deps.log.info('pull stopped', { table, queryId, status: response.kind === 'response' ? response.status : null });
-    return { kind: 'stop' };
+    return null;
   }
-  const values = listRows(response.body);
-  if (values === null) {
-    ctx.deps.log.error('pull answer is not a list', { table, queryId, status: response.status });
-    return { kind: 'stop' };
-  }
-  const rows: Item[] = [];
-  for (const value of values) {
-    const row = rowOf(value);
-    if (row !== null) rows.push(row);
-  }
+  const rows = values.map(rowOf).filter((r): r is Item => r !== null);
   const hasMore = response.headers['link'] !== undefined || (typeof response.body === 'object' && response.body !== null && 'nextLink' in response.body);
-  const offered = Number(response.headers[PULL_TOP_HEADER]);
-  return { kind: 'page', rows, applied: applyPage(cursor, { rows, hasMore }), offeredTop: Number.isInteger(offered) && offered > 0 ? offered : null };
+  return { rows, applied: applyPage(cursor, { rows, hasMore }), offeredTop: Number(response.headers[PULL_TOP_HEADER]) || 0 };
 }
 
 /**
@@ -106,9 +98,8 @@ export async function runPull(ctx: EngineContext, plan: PullPlan, push: PushResu
   ctx.runtime.pulls++;
   try {
     await onStart?.();
-    /** Stores a fetched page with its cursor record; returns the cursor after it and whether the run ends there. */
-    const commitPage = async (page: Extract<Fetched, { kind: 'page' }>): Promise<boolean> => {
-      const { applied, rows } = page;
+    /** Stores a fetched page with its cursor record (L-06); true when the run ends there. */
+    const commitPage = async ({ applied, rows }: Fetched): Promise<boolean> => {
       const ends = applied.outcome.kind === 'done';
       const record: SyncStateRecord = { table, queryId, watermark: applied.record.watermark, drain: applied.record.drain, lastPullAt: ctx.deps.clock.now(), complete: complete || ends };
       await ctx.exclusive.run(async () => {
@@ -120,42 +111,34 @@ export async function runPull(ctx: EngineContext, plan: PullPlan, push: PushResu
       });
       complete = record.complete;
       if (complete) ctx.runtime.completeTables.add(table);
-      ctx.events.emit({ kind: 'progress', table, queryId, pages: applied.cursor.pages, rows: applied.cursor.rows }); // L-16
+      cursor = applied.cursor;
+      ctx.events.emit({ kind: 'progress', table, queryId, pages: cursor.pages, rows: cursor.rows }); // L-16
       if (applied.outcome.kind === 'failed') throw applied.outcome.error; // L-13
       return ends;
     };
-    let fetched: Fetched | null = null;
+    let page: Fetched | null = null; // fetched, not stored yet
     for (;;) {
-      const page: Fetched | null = fetched;
-      let next: PullCursor = cursor;
-      if (page?.kind === 'page') {
-        next = page.applied.cursor;
-        // A server that offers bigger pages for pulls gets asked for them (never above what the table configures).
-        if (configured === null && page.offeredTop !== null && next.kind !== 'done') {
-          next = { ...next, pageSize: Math.max(next.pageSize, Math.min(page.offeredTop, MAX_PULL_TOP)) };
-        }
-      }
-      const step: PullStep = page?.kind === 'page' && page.applied.outcome.kind !== 'continue' ? ({ kind: 'done' } as const) : nextRequest(next);
-      if (page === null && step.kind === 'done') {
+      let next: PullCursor = page ? page.applied.cursor : cursor;
+      // A server that offers pulls bigger pages is asked for them, unless the table configures its own size.
+      const offered = Math.min(page?.offeredTop ?? 0, MAX_PULL_TOP);
+      if (configured === null && offered > next.pageSize) next = { ...next, pageSize: offered };
+      const step: PullStep | null = page && page.applied.outcome.kind !== 'continue' ? null : nextRequest(next);
+      const fetch: PullFetch | null = step?.kind === 'fetch' ? step : null;
+      if (!page && !fetch) {
         finished = true;
         break;
       }
-      const round = await ctx.deps.lock.run(async (): Promise<{ readonly following: Fetched | null; readonly ends: boolean }> => {
-        const fetching: Promise<Fetched> | null = step.kind === 'fetch' ? fetchPage(ctx, plan, next, step) : null;
+      const storing: Fetched | null = page;
+      const [following, ends] = await ctx.deps.lock.run(async (): Promise<readonly [Fetched | null, boolean]> => {
+        const fetching = fetch && fetchPage(ctx, plan, next, fetch);
         // Page n commits while page n+1 is on the wire; a failed commit still waits for the request to end (U-01).
-        const committing: Promise<{ ends: boolean } | { error: unknown }> | null = page?.kind === 'page' ? commitPage(page).then((ends) => ({ ends }), (error: unknown) => ({ error })) : null;
-        const following = fetching === null ? null : await fetching;
-        const committed = committing === null ? null : await committing;
-        if (committed !== null && 'error' in committed) throw committed.error;
-        return { following, ends: committed?.ends ?? false };
+        const committing = storing && commitPage(storing).then((ends) => () => ends, (error: unknown) => (): boolean => { throw error; });
+        const following = fetching && (await fetching);
+        return [following, committing ? (await committing)() : false] as const;
       });
-      if (page?.kind === 'page') cursor = page.applied.cursor;
-      if (round.ends) {
-        finished = true;
-        break;
-      }
-      if (round.following === null || round.following.kind === 'stop') break;
-      fetched = round.following;
+      if (ends) finished = true;
+      if (ends || !following) break;
+      page = following;
     }
     // Freshness (T-07) is the table's: only the unfiltered query brings every row.
     if (finished && queryId === ALL_ROWS) ctx.runtime.lastCompletePulls.set(table, ctx.deps.clock.now());

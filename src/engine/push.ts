@@ -51,13 +51,13 @@ export async function pushLocked(ctx: EngineContext, explicit: boolean): Promise
       runtime.authBlockedAt = null;
     }
     let lastSeq = 0;
-    const pipeline: Pipeline = { settlements: [], completed: 0, ahead: null };
+    const pipeline: Pipeline = { queued: [], completed: 0, ahead: null };
     for (;;) {
       const batch = (await ctx.deps.store.listOps()).filter((op) => op.seq > lastSeq);
       if (batch.length === 0) break;
       for (const [i, listed] of batch.entries()) {
         lastSeq = listed.seq;
-        const result = await pushOne(ctx, listed, explicit, pipeline, nextToMark(ctx, batch[i + 1], explicit));
+        const result = await pushOne(ctx, listed, explicit, pipeline, batch[i + 1] ?? null);
         if (result.kind === 'completed') {
           completed++;
           if (result.answered === true) answered++;
@@ -104,105 +104,70 @@ async function withCurrent<T>(
 
 /**
  * What a push carries from one op to the next (§3.4 with storage overlapping the network): completed ops whose
- * settlement rides on the next commit, and the next op, already marked inflight (U-03) while this one was on the
- * wire. Requests stay one at a time (U-01); only IndexedDB work overlaps them.
+ * settlement rides on the next commit (U-08, U-09), and the next op, already marked inflight (U-03) while this one
+ * was on the wire. Requests stay one at a time (U-01); only IndexedDB work overlaps them.
  */
 interface Pipeline {
-  /** Ops the server completed, settled by the next commit (U-08, U-09); relaxed unless a mark shares it. */
-  readonly settlements: Settlement[];
+  /** Completed by the server, settled by the next commit: the op as sent, its status, the server row, the version rule. */
+  readonly queued: (readonly [Op, number | null, Item | null, VersionRule])[];
   /** Ops those commits removed (the rest were rebased and go again). */
   completed: number;
-  /** The op marked ahead of its turn: as it was before, and as marked. */
-  ahead: { readonly before: Op; readonly marked: Op } | null;
-}
-
-interface Settlement {
-  readonly sent: Op;
-  readonly status: number | null;
-  readonly serverRow: Item | null;
-  readonly rule: VersionRule;
-}
-
-/** The op after this one, when it would be sent as it is listed (so marking it ahead is what its own turn would do). */
-function nextToMark(ctx: EngineContext, op: Op | undefined, explicit: boolean): Op | null {
-  if (op === undefined || op.state !== 'pending') return null;
-  const { authorization, zumoAuth } = ctx.credentials.current();
-  if (!mayPush(op, identityOf(authorization ?? null, zumoAuth ?? null))) return null;
-  if (!explicit && op.nextAttemptAt !== null && op.nextAttemptAt > ctx.deps.clock.now()) return null;
-  return op;
+  /** The op marked ahead of its turn, as marked. */
+  ahead: Op | null;
 }
 
 /** U-03: inflight, attempted, one more attempt, the snapshot among the unconfirmed (U-11). */
-const markSent = (op: Op, now: number, counted: boolean): Op =>
-  rememberSent({ ...op, state: 'inflight', attempted: true, attempts: counted ? op.attempts : op.attempts + 1, lastAttemptAt: now, blockedReason: null, nextAttemptAt: null });
-
-/** The op is still as it was marked ahead: no edit, no other mark since. */
-const stillMarked = (current: Op, marked: Op): boolean =>
-  current.state === 'inflight' && current.editCounter === marked.editCounter && current.attempts === marked.attempts && current.lastAttemptAt === marked.lastAttemptAt;
-
-/** The queued settlements' changes, each against its op as it is now; run under the write mutex. */
-async function settlementChanges(ctx: EngineContext, pipeline: Pipeline): Promise<{ changes: Change[]; completed: number; rebased: number }> {
-  const out = { changes: [] as Change[], completed: 0, rebased: 0 };
-  for (const s of pipeline.settlements.splice(0)) {
-    const current = await ctx.deps.store.getOp(s.sent.table, s.sent.itemId);
-    if (current === null || current.seq !== s.sent.seq) continue; // purged or resolved meanwhile
-    const settled = await settleDone(ctx, { ...current, lastStatus: s.status }, s.sent.editCounter, s.serverRow, s.rule);
-    out.changes.push(...settled.changes);
-    if (settled.completed) out.completed++;
-    else out.rebased++;
-  }
-  return out;
-}
+const markSent = (op: Op, now: number): Op =>
+  rememberSent({ ...op, state: 'inflight', attempted: true, attempts: op.attempts + 1, lastAttemptAt: now, blockedReason: null, nextAttemptAt: null });
 
 /**
- * One commit while a request is on the wire: the queued settlements, and the inflight mark of `next` (strict then,
- * as every mark is). Relaxed settlements alone: losing one (power loss only) leaves the strict inflight mark, as a
- * lost answer does (U-23), so the op is sent again and its 409/412/404/410 adopted as its own echo (U-10, U-11).
+ * One commit while a request is on the wire: the queued settlements, each against its op as it is now, and the
+ * inflight mark of `next` (strict then, as every mark is). Relaxed settlements alone: losing one (power loss only)
+ * leaves the strict inflight mark, as a lost answer does (U-23), so the op is sent again and its 409/412/404/410
+ * adopted as its own echo (U-10, U-11).
  */
 async function commitAhead(ctx: EngineContext, pipeline: Pipeline, next: Op | null): Promise<void> {
-  const rebased = await ctx.exclusive.run(async () => {
-    const settled = await settlementChanges(ctx, pipeline);
-    const changes = settled.changes;
-    let ahead: Pipeline['ahead'] = null;
-    if (next !== null) {
-      const current = await ctx.deps.store.getOp(next.table, next.itemId);
-      if (current !== null && current.seq === next.seq && current.state === 'pending') {
-        ahead = { before: current, marked: markSent(current, ctx.deps.clock.now(), false) };
-        changes.push({ kind: 'put-op', op: ahead.marked });
-      }
+  let rebased = 0;
+  await ctx.exclusive.run(async () => {
+    const changes: Change[] = [];
+    let completed = 0;
+    for (const [sent, status, serverRow, rule] of pipeline.queued.splice(0)) {
+      const current = await ctx.deps.store.getOp(sent.table, sent.itemId);
+      if (current?.seq !== sent.seq) continue; // purged or resolved meanwhile
+      const settled = await settleDone(ctx, { ...current, lastStatus: status }, sent.editCounter, serverRow, rule);
+      changes.push(...settled.changes);
+      if (settled.completed) completed++;
+      else rebased++;
     }
-    if (changes.length > 0) {
-      const result = await ctx.commit(changes, { durability: ahead === null ? 'relaxed' : 'strict' });
-      if (!result.ok) throw new SyncError('storage_full');
-    }
-    pipeline.completed += settled.completed;
-    if (ahead !== null) pipeline.ahead = ahead;
-    return settled.rebased;
+    const current = next && (await ctx.deps.store.getOp(next.table, next.itemId));
+    const ahead = current?.seq === next?.seq && current?.state === 'pending' ? markSent(current, ctx.deps.clock.now()) : null;
+    if (ahead) changes.push({ kind: 'put-op', op: ahead });
+    if (changes.length > 0 && !(await ctx.commit(changes, { durability: ahead ? 'strict' : 'relaxed' })).ok) throw new SyncError('storage_full');
+    pipeline.completed += completed;
+    pipeline.ahead ??= ahead;
   });
   if (rebased > 0) await ctx.deps.scheduler.schedule(); // rebased: they go again (U-09)
 }
 
 /** Commits the queued settlements now. */
 const settleQueued = (ctx: EngineContext, pipeline: Pipeline): Promise<void> =>
-  pipeline.settlements.length === 0 ? Promise.resolve() : commitAhead(ctx, pipeline, null);
+  pipeline.queued.length > 0 ? commitAhead(ctx, pipeline, null) : Promise.resolve();
 
-/** The push ends before the op marked ahead was sent: it goes back to pending, unsent (still attempted if edited meanwhile). */
+/** The push ends before the op marked ahead was sent: pending again, that attempt uncounted (still attempted: never wrong to be). */
 async function unmarkAhead(ctx: EngineContext, pipeline: Pipeline): Promise<void> {
   const ahead = pipeline.ahead;
-  if (ahead === null) return;
   pipeline.ahead = null;
-  await withCurrent(ctx, ahead.marked, (c) => {
-    if (c.state !== 'inflight') return Promise.resolve({ changes: [], value: null });
-    const op: Op = stillMarked(c, ahead.marked) ? ahead.before : { ...c, state: 'pending' };
-    return Promise.resolve({ changes: [{ kind: 'put-op', op }], value: null });
-  });
+  if (ahead) await withCurrent(ctx, ahead, (c) => Promise.resolve({ changes: c.state === 'inflight' ? [{ kind: 'put-op', op: { ...c, state: 'pending', attempts: c.attempts - 1 } }] : [], value: null }));
 }
 
 async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean, pipeline: Pipeline, next: Op | null): Promise<OpResult> {
   const now = ctx.deps.clock.now();
   if (listed.state === 'failed' || listed.state === 'held') return { kind: 'skipped' }; // U-02
   const { authorization, zumoAuth } = ctx.credentials.current();
-  if (!mayPush(listed, identityOf(authorization ?? null, zumoAuth ?? null))) {
+  const identity = identityOf(authorization ?? null, zumoAuth ?? null);
+  // The next op is marked ahead only when its own turn would send it (U-02, U-15, U-17).
+  const sendable = (o: Op | null): o is Op => o?.state === 'pending' && mayPush(o, identity) && (explicit || o.nextAttemptAt === null || o.nextAttemptAt <= now);
+  if (!mayPush(listed, identity)) {
     // U-17: made under another identity; it waits.
     if (listed.blockedReason !== 'identity') {
       await withCurrent(ctx, listed, (c) => Promise.resolve({ changes: [{ kind: 'put-op', op: { ...c, blockedReason: 'identity' } }], value: null }));
@@ -218,24 +183,21 @@ async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean, pipeli
     // U-03: persisted inflight and attempted before the request leaves, the snapshot among the unconfirmed (U-11).
     // Strict: an insert whose mark is lost reads as never attempted, and a later delete would drop it (W-06), leaving a server orphan.
     // Marked ahead while the previous request was on the wire, it goes as marked unless edited since.
-    const ahead = pipeline.ahead?.marked.seq === op.seq ? pipeline.ahead : null;
-    if (ahead !== null) pipeline.ahead = null;
+    const ahead = pipeline.ahead?.seq === op.seq ? pipeline.ahead : null;
+    if (ahead) pipeline.ahead = null;
     const sent: Op | null = await withCurrent(ctx, op, (c) => {
       if (c.state === 'failed' || c.state === 'held') return Promise.resolve({ changes: [], value: null });
-      if (ahead !== null && stillMarked(c, ahead.marked)) return Promise.resolve({ changes: [], value: c as Op | null });
-      const marked = markSent(c, now, ahead !== null && c.state === 'inflight');
+      if (c.state === 'inflight' && c.editCounter === ahead?.editCounter) return Promise.resolve({ changes: [], value: c as Op | null });
+      const marked = markSent(ahead && c.state === 'inflight' ? { ...c, attempts: c.attempts - 1 } : c, now);
       return Promise.resolve({ changes: [{ kind: 'put-op', op: marked }], value: marked as Op | null });
     });
     if (sent === null) return { kind: 'skipped' };
     const sending = sendOp(ctx, sent, ctx.waiters.sending(sent.seq, sent.editCounter));
     // While it is on the wire: earlier settlements, and the next op's mark.
-    const committed = commitAhead(ctx, pipeline, rounds === 0 ? next : null).then(
-      () => null,
-      (error: unknown) => error,
-    );
+    const committed = commitAhead(ctx, pipeline, rounds === 0 && sendable(next) ? next : null).catch((error: unknown) => error ?? 0);
     const outcome = await sending;
     const failure = await committed;
-    if (failure !== null) throw failure;
+    if (failure !== undefined) throw failure;
     // An echo of an earlier attempt is resent at once (U-11): its app, if any, waits for that answer. (An insert
     // over a tombstone is rebased as an undelete only in a replay: a waiting app gets the server's 409, S-09.)
     const resent = outcome.outcome.kind === 'adopt-rebase' && !(sent.kind === 'insert' && isTombstone(outcome.outcome.serverRow));
@@ -243,8 +205,7 @@ async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean, pipeli
     const done = outcome.outcome.kind === 'done' || outcome.outcome.kind === 'done-gone' || outcome.outcome.kind === 'adopt' ? outcome.outcome : null;
     if (claimed === null && done !== null) {
       // Batched: settled by the commit made while the next request is on the wire, or at the push's end.
-      const status = outcome.response.kind === 'response' ? outcome.response.status : null;
-      pipeline.settlements.push({ sent, status, serverRow: done.serverRow, rule: done.kind === 'adopt' ? 'adopt' : 'append' });
+      pipeline.queued.push([sent, outcome.response.kind === 'response' ? outcome.response.status : null, done.serverRow, done.kind === 'adopt' ? 'adopt' : 'append']);
       return { kind: 'settling' };
     }
     await settleQueued(ctx, pipeline);

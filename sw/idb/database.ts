@@ -55,10 +55,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   // Unread indexes only cost every write an entry: rows are read by their `[table, id]` key range, ops never by state.
   (_db, tx) => {
-    const rows = tx.objectStore(STORES.rows);
-    if (rows.indexNames.contains('table')) rows.deleteIndex('table');
-    const ops = tx.objectStore(STORES.ops);
-    if (ops.indexNames.contains('state')) ops.deleteIndex('state');
+    tx.objectStore(STORES.rows).deleteIndex('table');
+    tx.objectStore(STORES.ops).deleteIndex('state');
   },
 ];
 
