@@ -4,13 +4,15 @@
  * (TESTING.md §12). `BENCH_QUICK=1` is a smoke run with small tables and few iterations.
  *
  * Order: build → start the throughput servers (children) → browser half (pull, warm reads, 50 ms
- * RTT, heap, cold reads, writes, push, online writes) → bundle sizes → server throughput → summary.
+ * RTT, heap, cold reads, writes, push, online writes, profiles, 1M rows) → bundle sizes → server
+ * throughput → summary. The 1M-row stage runs in the full run; a quick run skips it unless `BENCH_MILLION=1`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { measureColdReads } from './figures/cold-read.js';
 import { measureHeap, reportHeap } from './figures/heap.js';
+import { measureMillion, MILLION_IDS, millionRows } from './figures/million.js';
 import { profileWorkerA } from './figures/profiles.js';
 import { measurePulls } from './figures/pull.js';
 import { measureServerThroughput, type ServerUnderTest } from './figures/server-throughput.js';
@@ -103,6 +105,8 @@ try {
   await stage(report, 'writes and push', ['6', '8a', '8b'], () => measureWritesAndPush(bench, report));
   await stage(report, 'online writes', ['6b'], () => measureOnlineWrites(bench, report));
   await stage(report, 'worker profiles (diagnostics)', [], () => profileWorkerA(bench, distDir, report));
+  const million = millionRows(scale.quick);
+  if (million !== null) await stage(report, `${million} local rows`, MILLION_IDS, () => measureMillion(bench, distDir, million, report, progress));
   const errors = [...bench.browsers.devtools.errors];
   if (errors.length > 0) report.note(`worker/page errors during the run: ${errors.join(' | ')}`);
 } finally {
@@ -119,7 +123,7 @@ try {
 }
 
 // Figures a failed stage never reached still get their row.
-const EXPECTED = ['1', '2', '3', '4', '5a', '5b', '5c', '6', '6b', '7a', '7b', '8a', '8b', '9', '10a', '10b', '11a-pglite', '11b-pglite', '11a-postgres', '11b-postgres'];
+const EXPECTED = ['1', '2', '3', '4', '5a', '5b', '5c', '6', '6b', '7a', '7b', '8a', '8b', '9', '10a', '10b', '11a-pglite', '11b-pglite', '11a-postgres', '11b-postgres', ...(millionRows(scale.quick) === null ? [] : MILLION_IDS)];
 for (const id of EXPECTED) {
   if (!report.figures.some((f) => f.id === id)) report.figure({ id, what: 'not measured (see notes)', measured: '—', baseline: '—', ratio: 'n/a', target: '—', verdict: 'n/a' });
 }

@@ -65,6 +65,8 @@ export interface PendingOperation {
   readonly lastStatus: number | null;
   readonly lastError: unknown;
   readonly blockedReason: BlockedReason | null;
+  /** `iss|sub` of the credentials it was made under (U-17); null without a decodable token. */
+  readonly identity: string | null;
   readonly snapshot: Row | null;
 }
 
@@ -105,6 +107,8 @@ export interface SyncStatus {
   readonly lastPushAt: number | null;
   readonly lastPullAt: number | null;
   readonly nextAttemptAt: number | null;
+  /** The latest local commit failed for lack of storage (a write answered 507, a pull page not stored); cleared by the next that succeeds. */
+  readonly storageFull: boolean;
 }
 
 /** Events the worker sends to every connected page. */
@@ -114,7 +118,9 @@ export type SyncEvent =
   | { readonly kind: 'conflict'; readonly conflict: Conflict }
   | { readonly kind: 'op-failed'; readonly operation: PendingOperation }
   | { readonly kind: 'pushed'; readonly result: PushResult }
-  | { readonly kind: 'pulled'; readonly result: PullResult };
+  | { readonly kind: 'pulled'; readonly result: PullResult }
+  /** A local commit failed for lack of storage: a write got 507 `storage_full`, or a pull stopped. */
+  | { readonly kind: 'storage-full' };
 
 export type SyncEventKind = SyncEvent['kind'];
 
@@ -134,6 +140,10 @@ export interface SyncApi {
   pendingOperations(table?: string): Promise<readonly PendingOperation[]>;
   conflicts(table?: string): Promise<readonly Conflict[]>;
   resolve(conflictId: number, resolution: Resolution): Promise<void>;
+  /** Dead letters (`failed` ops): back to `pending`, then a push; `operation_not_found` unless failed. */
+  retryOperation(seq: number): Promise<void>;
+  /** Dead letters: the op removed, its local row set to the newest known server state (removed if none). */
+  discardOperation(seq: number): Promise<void>;
   status(): Promise<SyncStatus>;
   setAuth(headers: AuthHeaders | null): Promise<void>;
   /**

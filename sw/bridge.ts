@@ -71,6 +71,8 @@ export function createBridge(options: BridgeOptions): SyncApi & { dispose(): voi
     pendingOperations: (table) => call(() => engine.pendingOperations(table)),
     conflicts: (table) => call(() => engine.conflicts(table)),
     resolve: (id, resolution) => call(() => engine.resolve(id, resolution)),
+    retryOperation: (seq) => call(() => engine.retryOperation(seq)),
+    discardOperation: (seq) => call(() => engine.discardOperation(seq)),
     status: () => call(() => engine.status()),
     setAuth: (headers) => call(() => engine.setAuth(headers)),
     refresh: (tables) => call(() => engine.refresh(tables)),

@@ -8,7 +8,8 @@
  * `shell=off` (no app-shell cache), `strict=1` (v2 reserved properties refused as the server does: F-12),
  * `pushIntervalMs` and `requestPushIntervalMs` (the fallback pushes' periods, PROTOCOL.md §3.4.8:
  * 60000 and 30000 by default; tests shorten them), and PROTOCOL.md §3.9's
- * `writes=online-first|local-first`, `writeTimeoutMs`, `maxStaleMs`, `pullIntervalMs` (milliseconds).
+ * `writes=online-first|local-first`, `writeTimeoutMs`, `maxStaleMs`, `pullIntervalMs` (milliseconds), and
+ * `maxServerErrors` (consecutive 5xx answers that make an op a dead letter).
  */
 import type { Dialect } from '../src/core/dialect/types.js';
 import type { ConflictPolicy, EngineConfig, EngineTableConfig, WriteMode } from '../src/engine/engine-types.js';
@@ -32,6 +33,7 @@ export interface FreshnessQuery {
   readonly writeTimeoutMs?: number;
   readonly maxStaleMs?: number;
   readonly pullIntervalMs?: number;
+  readonly maxServerErrors?: number;
 }
 
 /** The record persisted under CONFIG_KEY. */
@@ -46,7 +48,7 @@ export function parseFreshnessQuery(search: string): FreshnessQuery {
   const writes = query.get('writes');
   const out: { -readonly [K in keyof FreshnessQuery]: FreshnessQuery[K] } = {};
   if (writes === 'online-first' || writes === 'local-first') out.writes = writes;
-  for (const key of ['writeTimeoutMs', 'maxStaleMs', 'pullIntervalMs'] as const) {
+  for (const key of ['writeTimeoutMs', 'maxStaleMs', 'pullIntervalMs', 'maxServerErrors'] as const) {
     const value = msOf(query.get(key));
     if (value !== undefined) out[key] = value;
   }
@@ -137,9 +139,10 @@ export async function loadConfig(meta: MetaStore, search: string): Promise<Worke
   const fromQuery = parseConfigQuery(search);
   const storedValue = await meta.get<unknown>(CONFIG_KEY);
   const stored: StoredConfig | null = isEngineConfig(storedValue) ? storedValue : null;
-  const { pullIntervalMs: storedInterval, writes, writeTimeoutMs, maxStaleMs, ...storedEngine } = stored ?? { upstream: '', tables: [] };
+  const { pullIntervalMs: storedInterval, writes, writeTimeoutMs, maxStaleMs, maxServerErrors, ...storedEngine } = stored ?? { upstream: '', tables: [] };
   const storedOptions: FreshnessQuery = {
     ...(writes === undefined ? {} : { writes }),
+    ...(maxServerErrors === undefined ? {} : { maxServerErrors }),
     ...(writeTimeoutMs === undefined ? {} : { writeTimeoutMs }),
     ...(maxStaleMs === undefined ? {} : { maxStaleMs }),
     ...(storedInterval === undefined ? {} : { pullIntervalMs: storedInterval }),

@@ -21,6 +21,8 @@ export function createLazyClient(ready: Promise<SyncClient>): LazySyncClient {
     pendingOperations: later((c) => c.pendingOperations),
     conflicts: later((c) => c.conflicts),
     resolve: later((c) => c.resolve),
+    retryOperation: later((c) => c.retryOperation),
+    discardOperation: later((c) => c.discardOperation),
     status: later((c) => c.status),
     setAuth: later((c) => c.setAuth),
     refresh: later((c) => c.refresh),

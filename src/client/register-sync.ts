@@ -25,6 +25,8 @@ export interface RegisterSyncOptions {
   readonly maxStaleMs?: number;
   /** The worker pulls every table this often while a visible page is open (default 60000 ms). */
   readonly pullIntervalMs?: number;
+  /** Consecutive 5xx answers to one queued write after which it becomes a dead letter (a `failed` op; default 8). */
+  readonly maxServerErrors?: number;
   /** How long a call may go unanswered before the client checks the worker (default 4000 ms). */
   readonly callTimeoutMs?: number;
 }
@@ -39,7 +41,7 @@ export function workerUrl(options: RegisterSyncOptions, base: string): string {
   if (options.policy) url.searchParams.set('policy', options.policy);
   if (options.shell === false) url.searchParams.set('shell', 'off');
   if (options.writes) url.searchParams.set('writes', options.writes);
-  for (const key of ['writeTimeoutMs', 'maxStaleMs', 'pullIntervalMs'] as const) {
+  for (const key of ['writeTimeoutMs', 'maxStaleMs', 'pullIntervalMs', 'maxServerErrors'] as const) {
     const value = options[key];
     if (value !== undefined) url.searchParams.set(key, String(value));
   }

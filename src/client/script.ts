@@ -28,6 +28,7 @@ const ms = (value: string | undefined): number | undefined => (value !== undefin
 const writeTimeoutMs = ms(data['writeTimeoutMs']);
 const maxStaleMs = ms(data['maxStaleMs']);
 const pullIntervalMs = ms(data['pullIntervalMs']);
+const maxServerErrors = ms(data['maxServerErrors']);
 const tables = (data['tables'] ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
 const options: RegisterSyncOptions = {
   ...(data['sw'] ? { scriptUrl: data['sw'] } : {}),
@@ -41,6 +42,7 @@ const options: RegisterSyncOptions = {
   ...(writeTimeoutMs === undefined ? {} : { writeTimeoutMs }),
   ...(maxStaleMs === undefined ? {} : { maxStaleMs }),
   ...(pullIntervalMs === undefined ? {} : { pullIntervalMs }),
+  ...(maxServerErrors === undefined ? {} : { maxServerErrors }),
 };
 
 const ready = registerSync(options);

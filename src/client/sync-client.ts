@@ -227,6 +227,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     pendingOperations: (table) => call((api) => api.pendingOperations(table)),
     conflicts: (table) => call((api) => api.conflicts(table)),
     resolve: (id, resolution) => call((api) => api.resolve(id, resolution)),
+    retryOperation: (seq) => call((api) => api.retryOperation(seq)),
+    discardOperation: (seq) => call((api) => api.discardOperation(seq)),
     status: () => call((api) => api.status()),
     setAuth: (headers) => call((api) => api.setAuth(headers)),
     refresh: (tables) => call((api) => api.refresh(tables)),

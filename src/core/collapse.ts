@@ -108,7 +108,8 @@ type OpChange = Pick<Op, 'kind' | 'snapshot'> & Partial<Pick<Op, 'baseVersion' |
  */
 function replace(existing: Op, context: CollapseContext, change: OpChange, localRow: Item | null): CollapseOutcome {
   // An update based on a server tombstone must undelete it first (K-05); a delete has nothing to undelete.
-  const { undelete, ...rest } = existing;
+  // A new edit is a new body: a poisoned one's 5xx count starts again.
+  const { undelete, serverErrors: _serverErrors, ...rest } = existing;
   const onTombstone = undelete === true || existing.baseRow?.['deleted'] === true;
   const op: Op = {
     ...rest,

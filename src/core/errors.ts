@@ -24,6 +24,7 @@ export type SyncErrorCode =
   | 'invalid_purge'
   | 'invalid_server_row'
   | 'conflict_not_found'
+  | 'operation_not_found'
   | 'internal_error';
 
 type Details = Readonly<Record<string, unknown>>;
@@ -56,6 +57,7 @@ const messages: { readonly [C in SyncErrorCode]: (d: Details) => string } = {
   invalid_purge: (d) => str(d['reason'], 'Invalid purge options'),
   invalid_server_row: (d) => str(d['reason'], 'The server sent rows without a usable updatedAt'),
   conflict_not_found: (d) => `No conflict ${JSON.stringify(d['conflictId'] ?? '')}`,
+  operation_not_found: (d) => `No failed operation ${JSON.stringify(d['seq'] ?? '')}`,
   internal_error: () => 'Internal error',
 };
 
@@ -97,6 +99,7 @@ export const statusOf: { readonly [C in SyncErrorCode]: number } = {
   invalid_purge: 400,
   invalid_server_row: 502,
   conflict_not_found: 404,
+  operation_not_found: 404,
   internal_error: 500,
 };
 

@@ -43,6 +43,8 @@ export interface Op {
   readonly undelete?: true;
   /** Snapshots sent since the base was last confirmed whose answers never came, oldest first, at most 4; absent = none (U-11, P10 + P12). */
   readonly unconfirmed?: readonly Item[];
+  /** Consecutive 5xx answers to this op's sends since its last edit; at the engine's limit it becomes `failed`. */
+  readonly serverErrors?: number;
 }
 
 /** An op before the op-log assigns its `seq`. */

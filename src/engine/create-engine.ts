@@ -4,6 +4,7 @@ import type { EngineContext, RuntimeState } from './engine-context.js';
 import type { Engine, EngineDeps, PullOptions, PullResult, PushResult, SyncResult } from './engine-types.js';
 import type { PullPlan } from './pull.js';
 import { createCredentials } from './credentials.js';
+import { settleDeadLetter } from './dead-letters.js';
 import { createEvents } from './events.js';
 import { createFacade } from './facade.js';
 import { createMutex } from './mutex.js';
@@ -40,6 +41,7 @@ export function createEngine(deps: EngineDeps): Engine {
     lastPullAt: null,
     stoppedPushes: 0,
     authBlockedAt: null,
+    storageFull: false,
     observedDialects: new Map<string, Dialect>(),
     completeTables: new Set<string>(),
     backgroundPulls: new Map<string, number>(),
@@ -60,6 +62,10 @@ export function createEngine(deps: EngineDeps): Engine {
       if (result.ok) {
         index.apply(changes);
         ops.apply(changes, result.appendedSeqs);
+      } else events.emit({ kind: 'storage-full' });
+      if (runtime.storageFull === result.ok) {
+        runtime.storageFull = !result.ok;
+        statusAfterWrite();
       }
       return result;
     },
@@ -150,8 +156,8 @@ export function createEngine(deps: EngineDeps): Engine {
     },
   });
 
-  /** New credentials may unblock a needs-auth stop (U-13) or ops of this identity (U-17): push soon. */
-  const credentialsChanged = (): void => {
+  /** Push soon: new credentials may unblock a needs-auth stop (U-13) or ops of this identity (U-17), ops found at start wait. */
+  const schedulePush = (): void => {
     deps.scheduler.schedule().catch((error: unknown) => deps.log.error('scheduling a push failed', { error: String(error) }));
   };
 
@@ -165,7 +171,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     onLocalRead: (table) => pulls.read(table),
     push: () => push(),
-    onCredentials: () => credentialsChanged(),
+    onCredentials: () => schedulePush(),
   });
 
   return {
@@ -175,9 +181,10 @@ export function createEngine(deps: EngineDeps): Engine {
       const inflight = journal.filter((op) => op.state === 'inflight');
       if (inflight.length > 0) await ctx.commit(inflight.map((op) => ({ kind: 'put-op', op: { ...op, state: 'pending' } }) as const));
       if (journal.some((op) => op.blockedReason === 'needs-auth')) runtime.authBlockedAt = credentials.generation;
+      // Ops a previous worker (or schema) journaled: the sync event that was to carry them may be spent.
+      if (journal.some((op) => op.state === 'pending' || op.state === 'inflight')) schedulePush();
       await loadAppDialects(ctx);
-      // Warm the table index in the background, so the first read after a wake waits less.
-      for (const table of tables.keys()) index.rows(table).catch((error: unknown) => deps.log.error('warming a table failed', { table, error: String(error) }));
+      // No table is loaded here: the first read after a wake walks the store, then warms its table (facade.ts).
     },
     intercepts: facade.intercepts,
     async handle(request) {
@@ -213,10 +220,18 @@ export function createEngine(deps: EngineDeps): Engine {
       await deps.lock.run(() => resolveLocked(ctx, conflictId, resolution));
       await emitStatus();
     },
+    async retryOperation(seq) {
+      if (await deps.lock.run(() => settleDeadLetter(ctx, seq, 'retry'))) await deps.scheduler.schedule();
+      await emitStatus();
+    },
+    async discardOperation(seq) {
+      await deps.lock.run(() => settleDeadLetter(ctx, seq, 'discard'));
+      await emitStatus();
+    },
     status: () => readStatus(ctx),
     setAuth(headers) {
       credentials.set(headers);
-      if (headers !== null) credentialsChanged();
+      if (headers !== null) schedulePush();
     },
     online() {
       runtime.offlineAt = null;

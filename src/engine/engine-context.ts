@@ -24,6 +24,8 @@ export interface RuntimeState {
   stoppedPushes: number;
   /** The credentials generation a needs-auth stop waits past (U-13); null when not blocked. */
   authBlockedAt: number | null;
+  /** The latest commit failed for lack of storage. */
+  storageFull: boolean;
   /** The app dialect last seen per table (PROTOCOL.md §1 rule 3), mirrored in meta. */
   readonly observedDialects: Map<string, Dialect>;
   /** Tables whose first complete pull has happened (F-04, F-05). */

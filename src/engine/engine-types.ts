@@ -42,6 +42,8 @@ export interface EngineConfig {
   readonly writeTimeoutMs?: number;
   /** A read of a table whose last complete pull is older than this starts a background pull (default 30000 ms). */
   readonly maxStaleMs?: number;
+  /** Consecutive 5xx answers to one op after which it is `failed` (a dead letter) and the queue goes on (default 8). */
+  readonly maxServerErrors?: number;
 }
 
 /** How writes are answered (PROTOCOL.md §3.9). */
@@ -116,6 +118,8 @@ export interface PendingOperation {
   readonly lastStatus: number | null;
   readonly lastError: unknown;
   readonly blockedReason: BlockedReason | null;
+  /** `iss|sub` of the credentials it was made under (U-17); null without a decodable token. */
+  readonly identity: string | null;
   readonly snapshot: Item | null;
 }
 
@@ -141,6 +145,8 @@ export interface SyncStatus {
   readonly lastPushAt: number | null;
   readonly lastPullAt: number | null;
   readonly nextAttemptAt: number | null;
+  /** The latest local commit failed for lack of storage (a write answered 507, a pull page not stored); cleared by the next that succeeds. */
+  readonly storageFull: boolean;
 }
 
 /** Events for every subscriber (the worker relays them to pages). */
@@ -150,7 +156,8 @@ export type SyncEvent =
   | { readonly kind: 'conflict'; readonly conflict: Conflict }
   | { readonly kind: 'op-failed'; readonly operation: PendingOperation }
   | { readonly kind: 'pushed'; readonly result: PushResult }
-  | { readonly kind: 'pulled'; readonly result: PullResult };
+  | { readonly kind: 'pulled'; readonly result: PullResult }
+  | { readonly kind: 'storage-full' };
 
 /** Credentials for upstream requests, kept in memory only (F-15). */
 export interface AuthHeaders {
@@ -179,6 +186,10 @@ export interface Engine {
   pendingOperations(table?: string): Promise<readonly PendingOperation[]>;
   conflicts(table?: string): Promise<readonly Conflict[]>;
   resolve(conflictId: number, resolution: Resolution): Promise<void>;
+  /** A `failed` op (a dead letter) goes back to `pending` and a push follows; else `operation_not_found`. */
+  retryOperation(seq: number): Promise<void>;
+  /** A `failed` op is removed and its local row set to the newest known server state (removed if none). */
+  discardOperation(seq: number): Promise<void>;
   status(): Promise<SyncStatus>;
   setAuth(headers: AuthHeaders | null): void;
   /** The network is back (a page heard `online`, a `sync` event came): writes try it at once, pulls stop backing off (§3.9). */

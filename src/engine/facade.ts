@@ -3,11 +3,13 @@ import { parseTableRequest } from '../core/dialect/parse-table-request.js';
 import { splitUrl } from '../core/dialect/split-url.js';
 import type { HttpRequest, TableRequest, TableResponse } from '../core/dialect/types.js';
 import type { EngineContext } from './engine-context.js';
+import { answerCold } from './cold-read.js';
 import { answerRead, type ReadRequest } from './local-read.js';
 import { forwardWrite } from './forward-write.js';
 import { handleWrite, schedulePush, type LocalWrite, type WriteRequest } from './local-write.js';
 import { createReadCache } from './read-cache.js';
 import { sendUpstream } from './send-upstream.js';
+import type { TableConfig } from './table-config.js';
 import { isTableComplete, noteAppDialect } from './table-state.js';
 import { DEFAULT_WRITE_TIMEOUT_MS, inOfflineWindow, writeThrough } from './write-through.js';
 
@@ -80,11 +82,10 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
     if (isRead(request)) {
       const forwarded = await maybeForward(http, request);
       if (forwarded !== null) return forwarded;
-      const rows = await ctx.index.rows(table.name);
+      const response = await readLocally(table, request);
       // T-07: only a completely pulled table has a freshness to keep (before that, F-04's pull is under way).
       if (ctx.runtime.completeTables.has(table.name)) options.onLocalRead(table.name);
-      if (request.kind === 'get') return local(answerRead(table, request, rows));
-      return local(cache.answer(`${table.name}\u0000${request.dialect}\u0000${request.url}`, rows, () => answerRead(table, request, rows)));
+      return local(response);
     }
     const written = await handleWrite(ctx, table, request);
     const online = writeMode === 'local-first' ? null : await answerOnline(http, request, written);
@@ -92,6 +93,20 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
     // Only an op that stays queued needs the push triggers (a written-through one is settled or refused).
     schedulePush(ctx, request, written);
     return local(written.response);
+  }
+
+  /** A read from the in-memory index, or from the store while the index still warms (the cold path). */
+  async function readLocally(table: TableConfig, request: ReadRequest): Promise<TableResponse> {
+    const cold = await ctx.index.whileCold(table.name, () => answerCold(table, request, ctx.deps.store));
+    // The index warms once the store has answered (warming first would make this read wait for it).
+    const loading = ctx.index.rows(table.name);
+    if (cold !== null) {
+      loading.catch(() => {});
+      return cold;
+    }
+    const rows = await loading;
+    if (request.kind === 'get') return answerRead(table, request, rows);
+    return cache.answer(`${table.name}\u0000${request.dialect}\u0000${request.url}`, rows, () => answerRead(table, request, rows));
   }
 
   /** §3.9: the server's own answer to an online write, or null for the local one. */

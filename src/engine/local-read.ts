@@ -6,6 +6,7 @@ import type { TableRequest, TableResponse } from '../core/dialect/types.js';
 import type { Item } from '../core/item.js';
 import { matches } from '../core/odata/evaluate.js';
 import { runQuery } from '../core/odata/query.js';
+import type { StoredRow } from './ports.js';
 import type { TableConfig } from './table-config.js';
 import type { TableRows } from './table-index.js';
 
@@ -19,14 +20,15 @@ export type ReadRequest = Extract<TableRequest, { readonly kind: 'list' | 'get' 
  * A list without a count walks the rows kept in `$orderby` order and stops after the page.
  */
 export function answerRead(table: TableConfig, request: ReadRequest, rows: TableRows): TableResponse {
-  if (request.kind === 'get') {
-    const row = rows.get(request.id);
-    if (row === undefined) return errorResponse('item_not_found', { id: request.id });
-    const version = row.item['version'];
-    if (ifNoneMatchHits(request.ifNoneMatch, typeof version === 'string' ? version : null)) return formatNotModified(row.item);
-    return formatItem(row.item);
-  }
-  return answerList(table, request, rows);
+  return request.kind === 'get' ? answerGet(request, rows.get(request.id)) : answerList(table, request, rows);
+}
+
+/** A read by id of `row` (undefined when absent). */
+export function answerGet(request: Extract<ReadRequest, { readonly kind: 'get' }>, row: StoredRow | undefined): TableResponse {
+  if (row === undefined) return errorResponse('item_not_found', { id: request.id });
+  const version = row.item['version'];
+  if (ifNoneMatchHits(request.ifNoneMatch, typeof version === 'string' ? version : null)) return formatNotModified(row.item);
+  return formatItem(row.item);
 }
 
 function answerList(table: TableConfig, request: ListRequest, rows: TableRows): TableResponse {

@@ -9,7 +9,11 @@ export function createMutex(): Mutex {
   return {
     run<T>(task: () => Promise<T>): Promise<T> {
       const result = tail.then(task);
-      tail = result.catch(() => undefined);
+      // Settles with nothing: the chain must not keep the last task's result (a whole table) alive.
+      tail = result.then(
+        () => undefined,
+        () => undefined,
+      );
       return result;
     },
   };

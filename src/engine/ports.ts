@@ -71,11 +71,22 @@ export type CommitResult =
   | { readonly ok: true; readonly appendedSeqs: readonly number[] }
   | { readonly ok: false; readonly reason: 'quota' };
 
+/** A first `$orderby` key the store walks in order without loading the table (the cold read path). */
+export interface WalkOrder {
+  readonly field: 'id' | 'updatedAt';
+  readonly direction: 'asc' | 'desc';
+}
+
 /** The local database: rows, op-log, conflicts and pull cursors (W-01: one commit, one transaction). */
 export interface LocalStore {
   getRow(table: string, id: string): Promise<StoredRow | null>;
   /** Every row of a table, in id order (warms the engine's in-memory index once per wake). */
   getRows(table: string): Promise<StoredRow[]>;
+  /**
+   * Visits a table's rows ordered by `order.field` as `sortValueOf` reads it (ties in any order,
+   * strings by UTF-16 code unit as IndexedDB keys compare) until `visit` returns false.
+   */
+  walkRows(table: string, order: WalkOrder, visit: (row: StoredRow) => boolean): Promise<void>;
   getOp(table: string, itemId: string): Promise<Op | null>;
   /** Every op, ascending seq; only the table's when given. */
   listOps(table?: string): Promise<Op[]>;

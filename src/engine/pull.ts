@@ -151,9 +151,11 @@ export async function runPull(ctx: EngineContext, plan: PullPlan, push: PushResu
 
 /** L-04, L-05: rows with an op become its `serverRow`; tombstones remove; equal versions are skipped. */
 async function pageChanges(ctx: EngineContext, table: string, rows: readonly Item[]): Promise<Change[]> {
-  const local = await ctx.index.rows(table);
   const latest = new Map<string, Item>();
   for (const row of rows) latest.set(row['id'] as string, row);
+  // A cold table is not loaded for a page: its rows are read from the store (a wake's pull of a 1M-row table).
+  const warm = ctx.index.isWarm(table) ? await ctx.index.rows(table) : null;
+  const local = warm ?? new Map((await Promise.all([...latest.keys()].map((id) => ctx.deps.store.getRow(table, id)))).flatMap((r) => (r === null ? [] : [[r.id, r] as const])));
   const ops = new Map((await ctx.deps.store.listOps(table)).map((op) => [op.itemId, op]));
   const changes: Change[] = [];
   for (const [id, row] of latest) {

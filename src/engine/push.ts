@@ -252,6 +252,9 @@ function etagFallback(op: Op, response: RemoteResponse): Item | null {
   return version === undefined ? null : { ...op.snapshot, id: op.itemId, version };
 }
 
+/** Consecutive 5xx answers after which an op is failed (EngineConfig.maxServerErrors); far above transient bursts. */
+export const MAX_SERVER_ERRORS = 8;
+
 type Applied = OpResult | { readonly kind: 'resend'; readonly op: Op };
 
 async function applyOutcome(
@@ -296,30 +299,41 @@ async function applyOutcome(
       ctx.runtime.authBlockedAt = ctx.credentials.generation; // U-13
       return { kind: 'stopped', reason: 'needs-auth' };
     case 'retry': {
+      // A poisoned op (the genuine Azure server answers 500 forever to an undeclared column) must not block the
+      // queue for ever: its last consecutive 5xx answer makes it a dead letter, and the push goes on.
+      const serverError = response.kind === 'response' && response.status >= 500;
+      const serverErrors = (sent.serverErrors ?? 0) + 1;
+      if (serverError && serverErrors >= (ctx.deps.config.maxServerErrors ?? MAX_SERVER_ERRORS)) return failOp(ctx, sent, response.status, response.body);
       ctx.runtime.stoppedPushes++;
       const at = nextAttemptAt({ now, stoppedPushes: ctx.runtime.stoppedPushes, jitter: ctx.deps.entropy.jitter(), retryAfterMs: outcome.retryAfterMs });
       await withCurrent(ctx, sent, (c) =>
-        Promise.resolve({ changes: [{ kind: 'put-op', op: { ...c, state: 'pending', nextAttemptAt: at, lastStatus: outcome.status } }], value: null }),
+        Promise.resolve({
+          changes: [{ kind: 'put-op', op: { ...c, state: 'pending', nextAttemptAt: at, lastStatus: outcome.status, ...(serverError ? { serverErrors } : {}) } }],
+          value: null,
+        }),
       );
       return { kind: 'stopped', reason: outcome.status === null ? 'offline' : 'backoff' }; // U-14
     }
-    case 'rejected': {
-      // U-16: the op fails, the push goes on.
-      const failedOp = await withCurrent(ctx, sent, (c) => {
-        // An edit made while the request was in flight is a new attempt, as a write onto a failed op is (W-14).
-        const state = c.editCounter === sent.editCounter ? 'failed' : 'pending';
-        const next: Op = { ...c, state, lastStatus: outcome.status, lastError: outcome.body, nextAttemptAt: null };
-        return Promise.resolve({ changes: [{ kind: 'put-op', op: next }], value: next });
-      });
-      if (failedOp?.state !== 'failed') return { kind: 'skipped' };
-      ctx.events.emit({ kind: 'op-failed', operation: pendingOperationOf(failedOp) });
-      return { kind: 'failed' };
-    }
+    case 'rejected':
+      return failOp(ctx, sent, outcome.status, outcome.body); // U-16
     case 'needs-lookup':
       return { kind: 'skipped' }; // classified by sendOp; unreachable
     case 'conflict':
       return applyConflict(ctx, sent, outcome, rounds);
   }
+}
+
+/** U-16: the op joins the dead letters with the server's answer and the push goes on. */
+async function failOp(ctx: EngineContext, sent: Op, status: number, body: unknown): Promise<OpResult> {
+  const failedOp = await withCurrent(ctx, sent, (c) => {
+    // An edit made while the request was in flight is a new attempt, as a write onto a failed op is (W-14).
+    const state = c.editCounter === sent.editCounter ? 'failed' : 'pending';
+    const next: Op = { ...c, state, lastStatus: status, lastError: body, nextAttemptAt: null };
+    return Promise.resolve({ changes: [{ kind: 'put-op', op: next }], value: next });
+  });
+  if (failedOp?.state !== 'failed') return { kind: 'skipped' };
+  ctx.events.emit({ kind: 'op-failed', operation: pendingOperationOf(failedOp) });
+  return { kind: 'failed' };
 }
 
 /**

@@ -16,5 +16,6 @@ export async function readStatus(ctx: EngineContext): Promise<SyncStatus> {
     lastPushAt: runtime.lastPushAt,
     lastPullAt: runtime.lastPullAt,
     nextAttemptAt: counts.nextAttemptAt,
+    storageFull: runtime.storageFull,
   };
 }

@@ -1,6 +1,7 @@
 import type { Item } from '../core/item.js';
 import type { OrderKey } from '../core/odata/ast.js';
 import type { Change, LocalStore, StoredRow } from './ports.js';
+import { createMutex } from './mutex.js';
 import { createSortedOrders, type SortedOrders } from './sorted-orders.js';
 
 /** A commit touching more rows of a table than this re-sorts its orders once instead of splicing. */
@@ -22,28 +23,57 @@ export interface TableRows {
 export interface TableIndex {
   /** The table's rows, loading them from the store the first time. */
   rows(table: string): Promise<TableRows>;
+  /**
+   * Runs `task` (a read straight from the store) unless the table is already in memory (then null).
+   * Table loads and such reads take turns: a load is one long store request, which would stall them.
+   */
+  whileCold<T>(table: string, task: () => Promise<T>): Promise<T | null>;
+  /** True once the table's rows are in memory. */
+  isWarm(table: string): boolean;
   /** Applies a committed change set to the tables already warm (or warming). */
   apply(changes: readonly Change[]): void;
 }
 
+/**
+ * One table in memory: items by id, and the known versions of the few rows whose versions are not
+ * just their item's own (a row and its wrapper cost about twice the item alone: 1M rows must fit).
+ */
 interface Entry {
-  readonly rows: Map<string, StoredRow>;
+  readonly table: string;
+  readonly rows: Map<string, Item>;
+  readonly versions: Map<string, readonly string[]>;
   cache: readonly Item[] | null;
   generation: number;
   readonly orders: SortedOrders;
 }
 
+/** The versions a row knows when nothing else was recorded: its item's own, if any. */
+const ownVersions = (item: Item): readonly string[] => (typeof item['version'] === 'string' ? [item['version']] : []);
+
+function put(entry: Entry, row: StoredRow): void {
+  // The item's own id string is the key (the row's is a second copy of it).
+  const id = row.item['id'] === row.id ? row.item['id'] : row.id;
+  entry.rows.set(id, row.item);
+  const own = ownVersions(row.item);
+  if (row.knownVersions.length === own.length && row.knownVersions.every((v, i) => v === own[i])) entry.versions.delete(id);
+  else entry.versions.set(id, row.knownVersions);
+}
+
 /** An index over `store.getRows`, one map per table. */
 export function createTableIndex(store: LocalStore): TableIndex {
+  const turns = createMutex();
   const ready = new Map<string, Entry>();
   // Changes committed while a table loads are replayed on top of the loaded rows (puts and
   // deletes are idempotent, so a snapshot that already holds them is fine).
   const loading = new Map<string, { readonly promise: Promise<Entry>; readonly pending: Change[] }>();
 
   const view = (entry: Entry): TableRows => ({
-    get: (id) => entry.rows.get(id),
+    get(id) {
+      const item = entry.rows.get(id);
+      return item === undefined ? undefined : { table: entry.table, id, item, knownVersions: entry.versions.get(id) ?? ownVersions(item) };
+    },
     items() {
-      entry.cache ??= [...entry.rows.values()].map((r) => r.item);
+      entry.cache ??= [...entry.rows.values()];
       return entry.cache;
     },
     ordered(orderBy) {
@@ -61,14 +91,15 @@ export function createTableIndex(store: LocalStore): TableIndex {
     entry.generation++;
     switch (change.kind) {
       case 'put-row': {
-        const before = entry.rows.get(change.row.id)?.item ?? null;
-        entry.rows.set(change.row.id, change.row);
+        const before = entry.rows.get(change.row.id) ?? null;
+        put(entry, change.row);
         entry.orders.replace(before, change.row.item);
         entry.cache = null;
         break;
       }
       case 'delete-row': {
-        const before = entry.rows.get(change.id)?.item ?? null;
+        const before = entry.rows.get(change.id) ?? null;
+        entry.versions.delete(change.id);
         if (entry.rows.delete(change.id)) {
           entry.orders.replace(before, null);
           entry.cache = null;
@@ -77,6 +108,7 @@ export function createTableIndex(store: LocalStore): TableIndex {
       }
       case 'delete-table-rows':
         entry.rows.clear();
+        entry.versions.clear();
         entry.orders.clear();
         entry.cache = null;
         break;
@@ -104,8 +136,9 @@ export function createTableIndex(store: LocalStore): TableIndex {
       let load = loading.get(table);
       if (!load) {
         const pending: Change[] = [];
-        const promise = store.getRows(table).then((list) => {
-          const entry: Entry = { rows: new Map(list.map((r) => [r.id, r])), cache: null, generation: 0, orders: createSortedOrders() };
+        const promise = turns.run(() => store.getRows(table)).then((list) => {
+          const entry: Entry = { table, rows: new Map(), versions: new Map(), cache: null, generation: 0, orders: createSortedOrders() };
+          for (const row of list) put(entry, row);
           for (const change of pending) applyTo(entry, change);
           ready.set(table, entry);
           loading.delete(table);
@@ -117,6 +150,8 @@ export function createTableIndex(store: LocalStore): TableIndex {
       }
       return view(await load.promise);
     },
+    isWarm: (table) => ready.has(table),
+    whileCold: (table, task) => (ready.has(table) ? Promise.resolve(null) : turns.run(() => (ready.has(table) ? Promise.resolve(null) : task()))),
     apply(changes) {
       const touched = new Map<string, number>();
       for (const change of changes) {

@@ -14,6 +14,7 @@ export function pendingOperationOf(op: Op): PendingOperation {
     lastStatus: op.lastStatus,
     lastError: op.lastError,
     blockedReason: op.blockedReason,
+    identity: op.identity,
     snapshot: op.snapshot,
   };
 }

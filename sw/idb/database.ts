@@ -4,6 +4,9 @@
  * ops (W-15; unlike Workbox's QueueDb, which drops its store on a version bump).
  */
 
+import type { Item } from '../../src/core/item.js';
+import { updatedAtKey } from './order-key.js';
+
 /** The database name; one database per origin. */
 export const DATABASE_NAME = 'tablesync';
 
@@ -17,6 +20,7 @@ export const STORES = {
 } as const;
 
 export const INDEXES = {
+  rowsByUpdatedAt: 'updatedAt',
   opsByItem: 'tableItem',
   opsByTable: 'table',
   conflictsByTable: 'table',
@@ -25,18 +29,31 @@ export const INDEXES = {
 /** One step from version `n - 1` to `n`, run inside the upgrade transaction. */
 export type Migration = (db: IDBDatabase, tx: IDBTransaction) => void;
 
+/** Visits every record of a store inside the upgrade transaction, replacing it by what `change` returns. */
+function rewriteEach(tx: IDBTransaction, name: string, change: (value: Record<string, unknown>) => Record<string, unknown> | null): void {
+  const cursor = tx.objectStore(name).openCursor();
+  cursor.onsuccess = () => {
+    const c = cursor.result;
+    if (!c) return;
+    const next = change(c.value as Record<string, unknown>);
+    if (next !== null) c.update(next);
+    c.continue();
+  };
+}
+
 /**
  * Index i upgrades version i to i + 1. Version 1 is the first released schema; version 2 adds the
- * ops `table` index and gives every sync state the `complete` flag (F-04) in place; version 3 drops
- * the rows `table` and ops `state` indexes, which nothing reads.
+ * ops `table` index and gives every sync state the `complete` flag (F-04) in place; version 3 gives
+ * every row its `updatedAt` order key `u` and indexes `[table, u]` (the cold read path); version 4
+ * drops the rows `table` and ops `state` indexes, which nothing reads.
  */
 export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     const rows = db.createObjectStore(STORES.rows, { keyPath: ['table', 'id'] });
-    rows.createIndex('table', 'table'); // dropped in version 3
+    rows.createIndex('table', 'table'); // dropped in version 4
     const ops = db.createObjectStore(STORES.ops, { keyPath: 'seq', autoIncrement: true });
     ops.createIndex(INDEXES.opsByItem, ['table', 'itemId'], { unique: true });
-    ops.createIndex('state', 'state'); // dropped in version 3
+    ops.createIndex('state', 'state'); // dropped in version 4
     db.createObjectStore(STORES.syncState, { keyPath: ['table', 'queryId'] });
     const conflicts = db.createObjectStore(STORES.conflicts, { keyPath: 'opSeq' });
     conflicts.createIndex(INDEXES.conflictsByTable, 'table');
@@ -44,14 +61,11 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   (_db, tx) => {
     tx.objectStore(STORES.ops).createIndex(INDEXES.opsByTable, 'table');
-    const cursor = tx.objectStore(STORES.syncState).openCursor();
-    cursor.onsuccess = () => {
-      const c = cursor.result;
-      if (!c) return;
-      const value = c.value as Record<string, unknown>;
-      if (typeof value['complete'] !== 'boolean') c.update({ ...value, complete: false });
-      c.continue();
-    };
+    rewriteEach(tx, STORES.syncState, (value) => (typeof value['complete'] === 'boolean' ? null : { ...value, complete: false }));
+  },
+  (_db, tx) => {
+    tx.objectStore(STORES.rows).createIndex(INDEXES.rowsByUpdatedAt, ['table', 'u']);
+    rewriteEach(tx, STORES.rows, (value) => ({ ...value, u: updatedAtKey(value['item'] as Item) }));
   },
   // Unread indexes only cost every write an entry: rows are read by their `[table, id]` key range, ops never by state.
   (_db, tx) => {

@@ -3,13 +3,18 @@
  * every change in a single transaction (W-01), strict unless the engine asks for relaxed, or none of them (W-02).
  */
 import type { Op } from '../../src/core/op.js';
-import type { Change, CommitOptions, CommitResult, ConflictRecord, LocalStore, StoredRow, SyncStateRecord } from '../../src/engine/ports.js';
+import type { Change, CommitOptions, CommitResult, ConflictRecord, LocalStore, StoredRow, SyncStateRecord, WalkOrder } from '../../src/engine/ports.js';
 import { INDEXES, STORES } from './database.js';
+import { updatedAtKey } from './order-key.js';
 
 type StoreName = (typeof STORES)[keyof typeof STORES];
 
 /** Every key `[table, …]` of a table: arrays sort after strings, so `[table, []]` bounds them all. */
 const tableRange = (table: string): IDBKeyRange => IDBKeyRange.bound([table], [table, []]);
+
+/** A rows-store record: the row plus its `updatedAt` order key, which only the index reads. */
+type RowRecord = StoredRow & { readonly u: IDBValidKey };
+const rowOf = ({ u: _u, ...row }: RowRecord): StoredRow => row;
 
 const storeOf = (change: Change): StoreName => {
   switch (change.kind) {
@@ -44,7 +49,7 @@ function apply(tx: IDBTransaction, change: Change): IDBRequest<IDBValidKey> | nu
   const store = tx.objectStore(storeOf(change));
   switch (change.kind) {
     case 'put-row':
-      store.put(change.row);
+      store.put({ ...change.row, u: updatedAtKey(change.row.item) });
       return null;
     case 'delete-row':
       store.delete([change.table, change.id]);
@@ -104,9 +109,40 @@ export function createLocalStore(db: IDBDatabase): LocalStore {
     return done;
   };
 
+  const walkRows = (table: string, order: WalkOrder, visit: (row: StoredRow) => boolean): Promise<void> => {
+    const store = db.transaction(STORES.rows, 'readonly').objectStore(STORES.rows);
+    const source = order.field === 'id' ? store : store.index(INDEXES.rowsByUpdatedAt);
+    const request = source.openCursor(IDBKeyRange.bound([table], [`${table}\u0000`], false, true), order.direction === 'asc' ? 'next' : 'prev');
+    return new Promise((resolve, reject) => {
+      request.onsuccess = () => {
+        const cursor = request.result;
+        try {
+          if (cursor !== null && visit(cursor.value as StoredRow)) cursor.continue();
+          else resolve();
+        } catch (error) {
+          reject(error as Error);
+        }
+      };
+      request.onerror = () => reject(request.error ?? new Error('IndexedDB cursor failed'));
+    });
+  };
+
   return {
-    getRow: async (table, id) => (await read<StoredRow | undefined>(STORES.rows, (s) => s.get([table, id]))) ?? null,
-    getRows: (table) => read<StoredRow[]>(STORES.rows, (s) => s.getAll(tableRange(table))),
+    walkRows,
+    getRow: async (table, id) => {
+      const record = await read<RowRecord | undefined>(STORES.rows, (s) => s.get([table, id]));
+      return record === undefined ? null : rowOf(record);
+    },
+    async getRows(table) {
+      // In slices: one getAll of a 1M-row table is one enormous message and a long stall.
+      const rows: StoredRow[] = [];
+      for (let range = tableRange(table); ; ) {
+        const slice = await read<RowRecord[]>(STORES.rows, (s) => s.getAll(range, 20_000));
+        for (const record of slice) rows.push(rowOf(record));
+        if (slice.length < 20_000) return rows;
+        range = IDBKeyRange.bound([table, rows[rows.length - 1]?.id ?? ''], [table, []], true);
+      }
+    },
     getOp: async (table, itemId) =>
       (await read<Op | undefined>(STORES.ops, (s) => s.index(INDEXES.opsByItem).get([table, itemId]))) ?? null,
     listOps: (table) =>

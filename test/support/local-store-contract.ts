@@ -78,6 +78,31 @@ export function describeLocalStoreContract(name: string, makeStore: () => Promis
       expect(await store.getSyncState('t', '*')).toEqual(syncState('t', '*'));
     });
 
+    test('walkRows visits a table in id or updatedAt order (null first, dates by instant), either way, until told to stop', async () => {
+      const store = await makeStore();
+      await store.commit([
+        { kind: 'put-row', row: row('t', 'c', { updatedAt: '2026-01-01T00:00:00.000Z' }) },
+        { kind: 'put-row', row: row('t', 'a', { updatedAt: '2026-01-01T01:00:00+02:00' }) },
+        { kind: 'put-row', row: row('t', 'b') },
+        { kind: 'put-row', row: row('t', 'd', { updatedAt: '2025-12-31T23:59:59.999Z' }) },
+        { kind: 'put-row', row: row('t2', 'a0', { updatedAt: '2020-01-01T00:00:00.000Z' }) },
+        { kind: 'put-row', row: row('s', 'z') },
+      ]);
+      const walk = async (field: 'id' | 'updatedAt', direction: 'asc' | 'desc', stopAfter = 99): Promise<string[]> => {
+        const ids: string[] = [];
+        await store.walkRows('t', { field, direction }, (r) => ids.push(r.id) < stopAfter);
+        return ids;
+      };
+      expect(await walk('id', 'asc')).toEqual(['a', 'b', 'c', 'd']);
+      expect(await walk('id', 'desc')).toEqual(['d', 'c', 'b', 'a']);
+      // a (23:00Z the day before) precedes d (23:59:59.999Z); b has none.
+      expect(await walk('updatedAt', 'asc')).toEqual(['b', 'a', 'd', 'c']);
+      expect(await walk('updatedAt', 'desc')).toEqual(['c', 'd', 'a', 'b']);
+      expect(await walk('updatedAt', 'desc', 2)).toEqual(['c', 'd']);
+      await store.commit([{ kind: 'delete-row', table: 't', id: 'c' }, { kind: 'put-row', row: row('t', 'a', { updatedAt: '2027-01-01T00:00:00.000Z' }) }]);
+      expect(await walk('updatedAt', 'desc')).toEqual(['a', 'd', 'b']);
+    });
+
     test('a commit lands alike whatever its durability: omitted, strict or relaxed', async () => {
       const store = await makeStore();
       const plain = await store.commit([{ kind: 'put-row', row: row('t', 'a') }, { kind: 'append-op', op: newOp('t', 'a') }]);

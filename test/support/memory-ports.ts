@@ -3,7 +3,9 @@
  * the engine. They copy values in and out, as IndexedDB's structured clone does, so a test can
  * never observe the engine mutating what it stored.
  */
+import { IDBFactory } from 'fake-indexeddb';
 import type { Op } from '../../src/core/op.js';
+import { updatedAtKey } from '../../sw/idb/order-key.js';
 import type {
   Change,
   Clock,
@@ -20,6 +22,7 @@ import type {
   SyncStateRecord,
 } from '../../src/engine/ports.js';
 
+const idbKeys = new IDBFactory();
 const clone = <T>(value: T): T => structuredClone(value);
 const rowKey = (table: string, id: string): string => `${table}\u0000${id}`;
 
@@ -41,6 +44,12 @@ export interface MemoryLocalStore extends LocalStore {
   readonly commits: number;
   /** How many `getRows` calls were made (reads must not load tables per request). */
   readonly getRowsCalls: number;
+  /** How many `walkRows` calls were made (reads answered on the cold path). */
+  readonly walkRowsCalls: number;
+  /** While on, `getRows` answers a macrotask later, so a read arriving first meets a cold index. */
+  slowRowLoads(on: boolean): void;
+  /** Slow `getRows` calls not answered yet. */
+  readonly pendingRowLoads: number;
   snapshot(): MemoryStoreSnapshot;
 }
 
@@ -54,6 +63,9 @@ export function createMemoryLocalStore(): MemoryLocalStore {
   let failing = 0;
   let commits = 0;
   let getRowsCalls = 0;
+  let walkRowsCalls = 0;
+  let slowLoads = false;
+  let pendingRowLoads = 0;
   const listeners: ((changes: readonly Change[], durability: Durability) => void)[] = [];
 
   const byId = <T extends { readonly id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -65,7 +77,24 @@ export function createMemoryLocalStore(): MemoryLocalStore {
     },
     getRows(table) {
       getRowsCalls++;
-      return Promise.resolve([...rows.values()].filter((r) => r.table === table).sort(byId).map(clone));
+      const list = [...rows.values()].filter((r) => r.table === table).sort(byId).map(clone);
+      if (!slowLoads) return Promise.resolve(list);
+      pendingRowLoads++;
+      return new Promise((resolve) =>
+        setTimeout(() => {
+          pendingRowLoads--;
+          resolve(list);
+        }, 0),
+      );
+    },
+    walkRows(table, order, visit) {
+      walkRowsCalls++;
+      // IndexedDB's own key order (fake-indexeddb's cmp), over the keys the sw adapter indexes.
+      const key = (r: StoredRow): IDBValidKey => (order.field === 'id' ? r.id : updatedAtKey(r.item));
+      const list = [...rows.values()].filter((r) => r.table === table).sort((a, b) => idbKeys.cmp(key(a), key(b)) || idbKeys.cmp(a.id, b.id));
+      if (order.direction === 'desc') list.reverse();
+      for (const row of list) if (!visit(clone(row))) break;
+      return Promise.resolve();
     },
     getOp(table, itemId) {
       const op = [...ops.values()].find((o) => o.table === table && o.itemId === itemId);
@@ -160,6 +189,15 @@ export function createMemoryLocalStore(): MemoryLocalStore {
     },
     get getRowsCalls() {
       return getRowsCalls;
+    },
+    get walkRowsCalls() {
+      return walkRowsCalls;
+    },
+    get pendingRowLoads() {
+      return pendingRowLoads;
+    },
+    slowRowLoads(on) {
+      slowLoads = on;
     },
     snapshot() {
       return clone({

@@ -27,6 +27,7 @@ export interface HarnessOptions {
   readonly writes?: EngineConfig['writes'];
   readonly writeTimeoutMs?: number;
   readonly maxStaleMs?: number;
+  readonly maxServerErrors?: number;
 }
 
 /** A request as the app sends it; `body` is JSON-encoded unless a string. */
@@ -61,6 +62,7 @@ export function createHarness(options: HarnessOptions = {}) {
         ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
         ...(options.writeTimeoutMs === undefined ? {} : { writeTimeoutMs: options.writeTimeoutMs }),
         ...(options.maxStaleMs === undefined ? {} : { maxStaleMs: options.maxStaleMs }),
+        ...(options.maxServerErrors === undefined ? {} : { maxServerErrors: options.maxServerErrors }),
       },
     });
     engine.subscribe((e) => events.push(e));

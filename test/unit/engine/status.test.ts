@@ -20,7 +20,7 @@ describe('status and views', () => {
     expect(during).toBe(true);
     expect(await h.engine.status()).toEqual({
       pending: 1, failed: 1, held: 1, online: false, pushing: false, pulling: false, blockedReason: null,
-      lastPushAt: h.clock.now(), lastPullAt: h.clock.now(), nextAttemptAt: h.clock.now() + 500,
+      lastPushAt: h.clock.now(), lastPullAt: h.clock.now(), nextAttemptAt: h.clock.now() + 500, storageFull: false,
     });
   });
 
@@ -30,7 +30,7 @@ describe('status and views', () => {
     await h.request('POST', '/tables/todo', { body: { id: 'a', text: 'x' } });
     await h.request('POST', '/tables/other', { body: { id: 'b' } });
     expect(await h.engine.pendingOperations('todo')).toEqual([
-      { seq: 1, table: 'todo', itemId: 'a', kind: 'insert', state: 'pending', attempts: 0, lastStatus: null, lastError: null, blockedReason: null, snapshot: { id: 'a', text: 'x', deleted: false } },
+      { seq: 1, table: 'todo', itemId: 'a', kind: 'insert', state: 'pending', attempts: 0, lastStatus: null, lastError: null, blockedReason: null, identity: null, snapshot: { id: 'a', text: 'x', deleted: false } },
     ]);
     expect((await h.engine.pendingOperations()).map((o) => o.itemId)).toEqual(['a', 'b']);
     expect(await h.engine.conflicts()).toEqual([]);

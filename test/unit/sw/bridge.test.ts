@@ -21,6 +21,10 @@ function fakeEngine(overrides: Partial<Engine> = {}): Engine & { emit(event: Syn
     resolve: async () => {
       throw new SyncError('conflict_not_found', { conflictId: 7 });
     },
+    retryOperation: vi.fn(async () => undefined),
+    discardOperation: async () => {
+      throw new SyncError('operation_not_found', { seq: 3 });
+    },
     status: async () => {
       throw new TypeError('boom');
     },
@@ -43,6 +47,14 @@ test('a SyncError crosses as a plain {code, message}; anything else as internal_
   expect(error instanceof Error).toBe(false);
   expect(structuredClone(error)).toEqual(error);
   expect(toApiError('x')).toEqual({ code: 'internal_error', message: 'x' });
+});
+
+test('dead letters: retryOperation reaches the engine; discardOperation of an unknown seq is operation_not_found', async () => {
+  const engine = fakeEngine();
+  const bridge = createBridge({ engine, bootId: 'b1', log });
+  await bridge.retryOperation(5);
+  expect(engine.retryOperation).toHaveBeenCalledWith(5);
+  await expect(bridge.discardOperation(3)).rejects.toEqual({ code: 'operation_not_found', message: 'No failed operation 3' });
 });
 
 test('a page push is explicit (U-15); bootId answers without waiting for init', async () => {

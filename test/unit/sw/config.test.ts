@@ -73,3 +73,13 @@ test('U-21: pushIntervalMs and requestPushIntervalMs set the fallback periods; m
     expect(parsePushIntervals(`?pushIntervalMs=${bad}&requestPushIntervalMs=${bad}`)).toEqual(defaults);
   }
 });
+
+test('dead letters: maxServerErrors comes from the query, is persisted for a woken worker, and is dropped with the query that lacks it', async () => {
+  expect(parseFreshnessQuery('?maxServerErrors=3')).toEqual({ maxServerErrors: 3 });
+  expect(parseFreshnessQuery('?maxServerErrors=many')).toEqual({});
+  const meta = memoryMeta();
+  const first = await loadConfig(meta, '?tables=t&maxServerErrors=3');
+  expect(first.engine).toEqual({ upstream: '', tables: [{ name: 't' }], maxServerErrors: 3 });
+  expect(await loadConfig(meta, '')).toEqual(first);
+  expect((await loadConfig(meta, '?tables=t')).engine).toEqual({ upstream: '', tables: [{ name: 't' }] });
+});

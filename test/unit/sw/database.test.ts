@@ -22,7 +22,8 @@ test('the current schema has the stores and indexes of PROTOCOL.md §3.1', async
   expect([...ops.indexNames].sort()).toEqual(['table', 'tableItem']);
   expect([ops.index('tableItem').keyPath, ops.index('tableItem').unique]).toEqual([['table', 'itemId'], true]);
   expect(tx.objectStore('rows').keyPath).toEqual(['table', 'id']);
-  expect([...tx.objectStore('rows').indexNames]).toEqual([]);
+  expect([...tx.objectStore('rows').indexNames]).toEqual(['updatedAt']);
+  expect(tx.objectStore('rows').index('updatedAt').keyPath).toEqual(['table', 'u']);
   expect(tx.objectStore('syncState').keyPath).toEqual(['table', 'queryId']);
   expect(tx.objectStore('conflicts').keyPath).toBe('opSeq');
   db.close();
@@ -34,6 +35,7 @@ test('W-15: upgrading a v1 database keeps every op (pending, failed, held), row,
   expect([...v1.transaction('ops', 'readonly').objectStore('ops').indexNames].sort()).toEqual(['state', 'tableItem']);
   const tx = v1.transaction(['rows', 'ops', 'syncState', 'conflicts', 'meta'], 'readwrite');
   tx.objectStore('rows').put({ table: 't', id: 'a', item: { id: 'a', text: 'x', deleted: false }, knownVersions: ['v1'] });
+  tx.objectStore('rows').put({ table: 't', id: 'b', item: { id: 'b', updatedAt: '2026-01-01T00:00:00.000Z', deleted: false }, knownVersions: [] });
   tx.objectStore('ops').add(newOp('t', 'a', { kind: 'update', state: 'pending' }));
   tx.objectStore('ops').add(newOp('t', 'b', { state: 'failed', lastStatus: 400 }));
   tx.objectStore('ops').add(newOp('u', 'c', { kind: 'delete', snapshot: null, state: 'held' }));
@@ -54,6 +56,10 @@ test('W-15: upgrading a v1 database keeps every op (pending, failed, held), row,
   ]);
   expect((await store.listOps('t')).map((o) => o.itemId)).toEqual(['a', 'b']);
   expect((await store.getRow('t', 'a'))?.knownVersions).toEqual(['v1']);
+  // Version 3 gave every old row its updatedAt order key: the cold read path walks them all.
+  const walked: string[] = [];
+  await store.walkRows('t', { field: 'updatedAt', direction: 'desc' }, (r) => walked.push(r.id) > 0);
+  expect(walked).toEqual(['b', 'a']);
   expect(await store.getSyncState('t', '*')).toEqual({
     table: 't', queryId: '*', watermark: { ms: 5, raw: 'r' }, drain: null, lastPullAt: 9, complete: false,
   });
