@@ -155,7 +155,7 @@ async function pageChanges(ctx: EngineContext, table: string, rows: readonly Ite
   for (const row of rows) latest.set(row['id'] as string, row);
   // A cold table is not loaded for a page: its rows are read from the store (a wake's pull of a 1M-row table).
   const warm = ctx.index.isWarm(table) ? await ctx.index.rows(table) : null;
-  const local = warm ?? new Map((await Promise.all([...latest.keys()].map((id) => ctx.deps.store.getRow(table, id)))).flatMap((r) => (r === null ? [] : [[r.id, r] as const])));
+  const local = warm ?? new Map((await ctx.deps.store.getRowsById(table, [...latest.keys()])).map((r) => [r.id, r] as const));
   const ops = new Map((await ctx.deps.store.listOps(table)).map((op) => [op.itemId, op]));
   const changes: Change[] = [];
   for (const [id, row] of latest) {
