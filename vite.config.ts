@@ -18,14 +18,21 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 } },
       {
         extends: true,
-        test: { name: 'server', include: ['test/server/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+        test: {
+          name: 'server',
+          include: ['test/server/**/*.test.ts'],
+          globalSetup: ['test/support/prerequisites.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
       },
       {
         extends: true,
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          globalSetup: ['test/browser/global-setup.ts', 'test/browser/azure-sdk-setup.ts'],
+          // Prerequisites first: a missing browser or database stops the run with one line.
+          globalSetup: ['test/support/prerequisites.ts', 'test/browser/global-setup.ts', 'test/browser/azure-sdk-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           fileParallelism: false,
@@ -37,7 +44,7 @@ export default defineConfig({
         test: {
           name: 'engines',
           include: ['test/engines/**/*.test.ts'],
-          globalSetup: ['test/engines/global-setup.ts'],
+          globalSetup: ['test/support/prerequisites.ts', 'test/engines/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           fileParallelism: false,

@@ -1,6 +1,7 @@
 // `npm run build` (and the browser suite's globalSetup): the three bundles of DESIGN.md §3, one
 // Vite library build each, because an IIFE build takes exactly one entry (TESTING.md §10).
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type InlineConfig } from 'vite';
@@ -19,6 +20,8 @@ export interface BundleSpec {
 /** The shipped bundles, relative to the repository root. */
 export const BUNDLES: readonly BundleSpec[] = [
   { entry: 'sw/index.ts', format: 'iife', fileName: 'tablesync-sw.js' },
+  // `tablesync/sw`: installTablesync(options) for module workers and bundlers.
+  { entry: 'sw/module.ts', format: 'es', fileName: 'tablesync-sw.mjs' },
   { entry: 'src/client/script.ts', format: 'iife', fileName: 'tablesync.js' },
   { entry: 'src/client/index.ts', format: 'es', fileName: 'tablesync.mjs' },
   // Loaded by the drop-in only for a page that uses the elements; the npm export `./elements`.
@@ -53,17 +56,44 @@ export function bundleConfig(spec: BundleSpec, outDir = path.join(root, 'dist'))
   };
 }
 
-/** Emits the npm entry's declarations to `<outDir>/types` (about 2 s, so the test build skips it). */
-function emitTypes(outDir: string): void {
-  const args = ['tsc', '-p', 'src/client', '--noEmit', 'false', '--declaration', '--emitDeclarationOnly', '--rootDir', 'src', '--outDir', path.join(outDir, 'types')];
-  const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit' });
-  if (run.status !== 0) throw new Error('declaration emit failed');
+/** The reference server as a Node library (`tablesync/server`), its dependencies left to npm. */
+export function serverConfig(outDir = path.join(root, 'dist')): InlineConfig {
+  const dependencies = Object.keys((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
+  return {
+    configFile: false,
+    root,
+    mode: 'production',
+    logLevel: 'warn',
+    publicDir: false,
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'node20',
+      ssr: path.join(root, 'src/server/index.ts'),
+      minify: false,
+      sourcemap: true,
+      rolldownOptions: {
+        external: [/^node:/, ...dependencies.map((name) => new RegExp(`^${name}(/|$)`))],
+        output: { format: 'es', entryFileNames: 'server.js' },
+      },
+    },
+  };
 }
 
-/** Builds `dist/tablesync-sw.js`, `dist/tablesync.js`, `dist/tablesync.mjs` and `dist/tablesync-elements.js` (and, with `types`, their declarations). */
+/** Emits the declarations of the npm exports to `<outDir>/types`, mirroring the repository (about 5 s, so the test build skips it). */
+export function emitTypes(outDir: string): void {
+  for (const project of ['src/client', 'sw', 'src/server']) {
+    const args = ['tsc', '-p', project, '--noEmit', 'false', '--declaration', '--emitDeclarationOnly', '--rootDir', '.', '--outDir', path.join(outDir, 'types')];
+    const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit' });
+    if (run.status !== 0) throw new Error(`declaration emit of ${project} failed`);
+  }
+}
+
+/** Builds the bundles of BUNDLES and `dist/server.js` (and, with `types`, their declarations). */
 export async function buildAll(options: { readonly outDir?: string; readonly types?: boolean } = {}): Promise<void> {
   const outDir = options.outDir ?? path.join(root, 'dist');
   for (const spec of BUNDLES) await build(bundleConfig(spec, outDir));
+  await build(serverConfig(outDir));
   if (options.types === true) emitTypes(outDir);
 }
 

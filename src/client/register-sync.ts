@@ -29,6 +29,11 @@ export interface RegisterSyncOptions {
   readonly maxServerErrors?: number;
   /** How long a call may go unanswered before the client checks the worker (default 4000 ms). */
   readonly callTimeoutMs?: number;
+  /**
+   * False when the app registers its own worker, which runs tablesync inside it (`importScripts` or
+   * `installTablesync`): the client then only waits for that worker to control the page and connects.
+   */
+  readonly register?: boolean;
 }
 
 /** The worker's script URL with the configuration in its query. */
@@ -74,9 +79,11 @@ async function registerPeriodicPull(container: ServiceWorkerContainer, minInterv
 /** Registers the tablesync worker and resolves with a connected SyncClient once it controls the page. */
 export async function registerSync(options: RegisterSyncOptions = {}): Promise<SyncClient> {
   const container = navigator.serviceWorker;
-  const workbox = new Workbox(workerUrl(options, location.href), options.scope === undefined ? undefined : { scope: options.scope });
-  // `immediate`: without it workbox-window waits for the window's `load` event.
-  await workbox.register({ immediate: true });
+  if (options.register !== false) {
+    const workbox = new Workbox(workerUrl(options, location.href), options.scope === undefined ? undefined : { scope: options.scope });
+    // `immediate`: without it workbox-window waits for the window's `load` event.
+    await workbox.register({ immediate: true });
+  }
   if (!container.controller) {
     // An active worker that does not control this page (after a shift-reload) claims it on a ping.
     void container.ready.then((registration) => {

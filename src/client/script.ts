@@ -38,6 +38,7 @@ const options: RegisterSyncOptions = {
   ...(upstreamDialect ? { upstreamDialect } : {}),
   ...(policy ? { policy } : {}),
   ...(data['shell'] === 'off' ? { shell: false } : {}),
+  ...(data['register'] === 'off' ? { register: false } : {}),
   ...(writes ? { writes } : {}),
   ...(writeTimeoutMs === undefined ? {} : { writeTimeoutMs }),
   ...(maxStaleMs === undefined ? {} : { maxStaleMs }),

@@ -15,6 +15,7 @@ import { DEFAULT_WRITE_TIMEOUT_MS, inOfflineWindow, writeThrough } from './write
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const LOCAL = { 'x-tablesync': 'local' } as const;
+const WARM_AFTER_COLD_MS = 1000;
 
 /** The façade the worker routes app requests to (PROTOCOL.md §3.8). */
 export interface Facade {
@@ -64,6 +65,7 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
   const writeMode = ctx.deps.config.writes ?? 'online-first';
   const writeTimeoutMs = ctx.deps.config.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
   const cache = createReadCache();
+  const warmings = new Map<string, () => void>();
   const local = (response: TableResponse): TableResponse => ({ ...response, headers: { ...response.headers, ...LOCAL } });
 
   async function route(http: HttpRequest): Promise<TableResponse> {
@@ -97,14 +99,15 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
 
   /** A read from the in-memory index, or from the store while the index still warms (the cold path). */
   async function readLocally(table: TableConfig, request: ReadRequest): Promise<TableResponse> {
-    const cold = await ctx.index.whileCold(table.name, () => answerCold(table, request, ctx.deps.store));
-    // The index warms once the store has answered (warming first would make this read wait for it).
-    const loading = ctx.index.rows(table.name);
+    const { name } = table;
+    const cold = await ctx.index.whileCold(name, () => answerCold(table, request, ctx.deps.store));
     if (cold !== null) {
-      loading.catch(() => {});
+      // The table warms a second after its last cold read: a load cannot be paused, and reads queued behind it wait.
+      warmings.get(name)?.();
+      warmings.set(name, ctx.deps.clock.after(WARM_AFTER_COLD_MS, () => void ctx.index.rows(name).catch(() => {})));
       return cold;
     }
-    const rows = await loading;
+    const rows = await ctx.index.rows(name);
     if (request.kind === 'get') return answerRead(table, request, rows);
     return cache.answer(`${table.name}\u0000${request.dialect}\u0000${request.url}`, rows, () => answerRead(table, request, rows));
   }

@@ -1,49 +1,7 @@
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
-import { createAuthVerifier, type AuthOptions } from './auth.js';
-import type { Database } from './database.js';
-import { createHttpApp } from './http-app.js';
-import { createPgDatabase } from './pg-database.js';
-import { createPgliteDatabase } from './pglite-database.js';
-import { createRowStore } from './row-store.js';
-import { ensureSchema, truncateTables } from './schema.js';
-import { DEFAULT_TABLES, resolveTableConfig, type TableConfigInput } from './table-config.js';
+import { createServer, type ServerOptions } from './create-server.js';
 
+export type { ServerOptions } from './create-server.js';
 export type { TableConfigInput } from './table-config.js';
-
-/** How to start the reference table server; every field has a default. */
-export interface ServerOptions {
-  /** Default 127.0.0.1. */
-  readonly host?: string;
-  /** Default 8080; 0 picks any free port. */
-  readonly port?: number;
-  /** PostgreSQL through `pg`; wins over `dataDir` and `memory`. */
-  readonly databaseUrl?: string;
-  /** With `databaseUrl`: a schema to create if missing and use (test isolation, several apps on one database). */
-  readonly databaseSchema?: string;
-  /** With `databaseUrl`: session settings for every connection, e.g. `{ statement_timeout: '5000' }`. */
-  readonly databaseSettings?: Readonly<Record<string, string>>;
-  /** PGlite on disk (default `.data/`). */
-  readonly dataDir?: string;
-  /** PGlite in memory. */
-  readonly memory?: boolean;
-  /** Default: `todoitem` (soft delete on, no owner, default page sizes). */
-  readonly tables?: readonly TableConfigInput[];
-  /** The app served at `/`; default the repository's `public/`; null serves none. */
-  readonly publicDir?: string | null;
-  /** Where `tablesync.js`, `tablesync-sw.js` and `tablesync-elements.js` are built; default the repository's `dist/`. */
-  readonly distDir?: string;
-  /** JWT bearer auth: an HS256 secret or a JWKS URL, optional issuer and audience. */
-  readonly auth?: AuthOptions;
-  /** Largest request body in bytes; default 1 MiB. */
-  readonly bodyLimit?: number;
-  /** Pino logs to stdout; default off. */
-  readonly logger?: boolean;
-  /** With `logger`: the pino level, default `info` (which logs every request). */
-  readonly logLevel?: 'fatal' | 'error' | 'info' | 'debug' | 'trace';
-  /** CORS origins allowed; default any. */
-  readonly corsOrigins?: readonly string[];
-}
 
 /** A listening server. */
 export interface RunningServer {
@@ -55,51 +13,14 @@ export interface RunningServer {
   reset(): Promise<void>;
 }
 
-const repoPath = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
-
-/** The directory of the embedded database's files, or null when the database is elsewhere. */
-function dataDirOf(options: ServerOptions): string | null {
-  return options.databaseUrl !== undefined || options.memory === true ? null : (options.dataDir ?? '.data');
-}
-
-/** Opens the database the options name: PostgreSQL, PGlite in memory, or PGlite on disk. */
-async function openDatabase(options: ServerOptions): Promise<Database> {
-  if (options.databaseUrl !== undefined) return createPgDatabase(options.databaseUrl, options.databaseSchema ?? null, options.databaseSettings);
-  const dataDir = dataDirOf(options);
-  return createPgliteDatabase(dataDir);
-}
-
 /** Starts the reference table server (DESIGN.md §5): schema ensured, then listening. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const auth = createAuthVerifier(options.auth);
-  const tables = resolveTableConfig(options.tables ?? DEFAULT_TABLES, auth !== null);
-  const host = options.host ?? '127.0.0.1';
-  const db = await openDatabase(options);
+  const server = await createServer(options);
   try {
-    await ensureSchema(db, tables);
-    const app = await createHttpApp({
-      db,
-      store: createRowStore(db),
-      tables,
-      auth,
-      publicDir: options.publicDir === undefined ? repoPath('public') : options.publicDir,
-      privateDirs: [dataDirOf(options)].filter((dir) => dir !== null),
-      distDir: options.distDir ?? repoPath('dist'),
-      bodyLimit: options.bodyLimit ?? 1024 * 1024,
-      logger: options.logger === true ? (options.logLevel ?? 'info') : false,
-      ...(options.corsOrigins !== undefined ? { corsOrigins: options.corsOrigins } : {}),
-    });
-    await app.listen({ host, port: options.port ?? 8080 });
-    const { port } = app.server.address() as AddressInfo;
-    const shownHost = host.includes(':') ? `[${host}]` : host;
-    let closed: Promise<void> | null = null;
-    return {
-      url: `http://${shownHost}:${port}`,
-      close: () => (closed ??= app.close().then(() => db.close())),
-      reset: () => truncateTables(db, tables),
-    };
+    const url = await server.listen();
+    return { url, close: () => server.close(), reset: () => server.reset() };
   } catch (error) {
-    await db.close().catch(() => {});
+    await server.close().catch(() => {});
     throw error;
   }
 }

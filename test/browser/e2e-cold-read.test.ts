@@ -40,7 +40,7 @@ describe('e2e-cold-read', () => {
       await app.devtools.stopAllWorkers();
       cold.push(await api.list(read));
     }
-    // The worker is warm now (each cold read warmed the table after answering): the same reads again.
+    // The worker is warm now (the last cold read, a count, loaded the table): the same reads again.
     const warm: Answer[] = [];
     for (const read of READS) warm.push(await api.list(read));
     expect(cold.map((a) => [a.status, a.headers['x-tablesync']])).toEqual(READS.map(() => [200, 'local']));
