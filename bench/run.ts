@@ -47,21 +47,23 @@ async function stage(report: Report, name: string, ids: readonly string[], work:
 }
 
 const scale = scaleFromEnv();
+/** `BENCH_ONLY=server`: the server throughput figures alone (about a minute), to iterate on the server. */
+const serverOnly = process.env['BENCH_ONLY'] === 'server';
 const report = createReport();
 const rowsEnv = { BENCH_ROWS: String(scale.rows.medium) };
 console.log(`# tablesync benchmarks (DESIGN.md §6)${scale.quick ? ' — QUICK smoke run: small tables, few iterations; not the DESIGN figures' : ''}`);
 console.log(`${new Date().toISOString()}; Node ${process.version}; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
-progress('building the bundles');
-const distDir = await buildBundles();
+const distDir = serverOnly ? null : (progress('building the bundles'), await buildBundles());
 
 progress('starting the throughput servers');
 const baseline = await ensureBaseline(progress);
 const tsx = ['--import', 'tsx', path.join(BENCH_DIR, 'servers/ours.ts')];
 const children: ServerUnderTest[] = [];
 const startChild = async (key: ServerUnderTest['key'], label: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<ChildServer | null> => {
+  // PGlite starts twice in its child (seed, then serve): 5–10 s alone, over a minute on a loaded machine.
   try {
-    const server = await startChildServer({ label, command: process.execPath, args, env: { ...rowsEnv, ...env } });
+    const server = await startChildServer({ label, command: process.execPath, args, env: { ...rowsEnv, ...env }, timeoutMs: 180_000 });
     children.push({ key, label, server });
     return server;
   } catch (error) {
@@ -79,53 +81,63 @@ if (baseline.ok) {
   if (ama === null) amaMissing = 'the azure-mobile-apps server did not start (see the note above)';
 }
 
-progress('browser: seeding, launching Chromium, opening the apps');
-const bench = await openBrowserBench({ scale, distDir, pgliteUrl: pglite?.url ?? null });
-console.log(`Chromium ${bench.browsers.browser.version()}; rows: ${scale.rows.small} / ${scale.rows.medium} / ${scale.rows.large}`);
-let reads: WarmReads | null = null;
-const heaps: Awaited<ReturnType<typeof measureHeap>>[] = [];
-try {
-  const pulled = await stage(report, 'initial pull', ['7a', '7b'], () => measurePulls(bench, report));
-  if (pulled) {
-    await stage(report, 'warm reads', ['1', '2', '3', '5a', '5b'], async () => {
-      reads = await measureWarmReads(bench, report);
-      reportWarmFigures(bench, reads, report);
-    });
-    const warm = reads as WarmReads | null;
-    if (warm !== null) {
-      await stage(report, 'server read at 50 ms RTT', ['5c'], () => measureRttRead(bench, warm, report));
-      await stage(report, 'worker heap, warm', [], async () => void heaps.push(await measureHeap(bench, 'warm, after the read rounds')));
-      const floor = warm.get('floor');
-      if (floor !== undefined) await stage(report, 'first read after stop', ['4'], () => measureColdReads(bench, floor, report));
-      await stage(report, 'worker heap, after cold reads', [], async () => void heaps.push(await measureHeap(bench, 'restarted, after one cold read')));
+const runBrowserFigures = async (distDir: string): Promise<void> => {
+  progress('browser: seeding, launching Chromium, opening the apps');
+  const bench = await openBrowserBench({ scale, distDir, pgliteUrl: pglite?.url ?? null });
+  console.log(`Chromium ${bench.browsers.browser.version()}; rows: ${scale.rows.small} / ${scale.rows.medium} / ${scale.rows.large}`);
+  let reads: WarmReads | null = null;
+  const heaps: Awaited<ReturnType<typeof measureHeap>>[] = [];
+  try {
+    const pulled = await stage(report, 'initial pull', ['7a', '7b'], () => measurePulls(bench, report));
+    if (pulled) {
+      await stage(report, 'warm reads', ['1', '2', '3', '5a', '5b'], async () => {
+        reads = await measureWarmReads(bench, report);
+        reportWarmFigures(bench, reads, report);
+      });
+      const warm = reads as WarmReads | null;
+      if (warm !== null) {
+        await stage(report, 'server read at 50 ms RTT', ['5c'], () => measureRttRead(bench, warm, report));
+        await stage(report, 'worker heap, warm', [], async () => void heaps.push(await measureHeap(bench, 'warm, after the read rounds')));
+        const floor = warm.get('floor');
+        if (floor !== undefined) await stage(report, 'first read after stop', ['4'], () => measureColdReads(bench, floor, report));
+        await stage(report, 'worker heap, after cold reads', [], async () => void heaps.push(await measureHeap(bench, 'restarted, after one cold read')));
+      }
+      if (heaps.length > 0) reportHeap(bench, heaps, report);
+      else report.figure({ id: '9', what: 'worker heap', measured: 'failed', baseline: '—', ratio: 'n/a', target: '≤ 64 MB', verdict: 'n/a' });
     }
-    if (heaps.length > 0) reportHeap(bench, heaps, report);
-    else report.figure({ id: '9', what: 'worker heap', measured: 'failed', baseline: '—', ratio: 'n/a', target: '≤ 64 MB', verdict: 'n/a' });
+    await stage(report, 'writes and push', ['6', '8a', '8b'], () => measureWritesAndPush(bench, report));
+    await stage(report, 'online writes', ['6b'], () => measureOnlineWrites(bench, report));
+    await stage(report, 'worker profiles (diagnostics)', [], () => profileWorkerA(bench, distDir, report));
+    const million = millionRows(scale.quick);
+    if (million !== null) await stage(report, `${million} local rows`, MILLION_IDS, () => measureMillion(bench, distDir, million, report, progress));
+    const errors = [...bench.browsers.devtools.errors];
+    if (errors.length > 0) report.note(`worker/page errors during the run: ${errors.join(' | ')}`);
+  } finally {
+    progress('closing the browser');
+    await bench.close();
   }
-  await stage(report, 'writes and push', ['6', '8a', '8b'], () => measureWritesAndPush(bench, report));
-  await stage(report, 'online writes', ['6b'], () => measureOnlineWrites(bench, report));
-  await stage(report, 'worker profiles (diagnostics)', [], () => profileWorkerA(bench, distDir, report));
-  const million = millionRows(scale.quick);
-  if (million !== null) await stage(report, `${million} local rows`, MILLION_IDS, () => measureMillion(bench, distDir, million, report, progress));
-  const errors = [...bench.browsers.devtools.errors];
-  if (errors.length > 0) report.note(`worker/page errors during the run: ${errors.join(' | ')}`);
-} finally {
-  progress('closing the browser');
-  await bench.close();
+};
+if (distDir !== null) {
+  await runBrowserFigures(distDir);
+  await stage(report, 'bundle sizes', ['10a', '10b'], async () => measureSizes(distDir, report));
 }
-
-await stage(report, 'bundle sizes', ['10a', '10b'], async () => measureSizes(distDir, report));
 try {
   await stage(report, 'server throughput', [], () => measureServerThroughput(children, scale, report, amaMissing));
 } finally {
   await Promise.all(children.map((c) => c.server.stop()));
-  fs.rmSync(distDir, { recursive: true, force: true });
+  if (distDir !== null) fs.rmSync(distDir, { recursive: true, force: true });
 }
 
 // Figures a failed stage never reached still get their row.
-const EXPECTED = ['1', '2', '3', '4', '5a', '5b', '5c', '6', '6b', '7a', '7b', '8a', '8b', '9', '10a', '10b', '11a-pglite', '11b-pglite', '11a-postgres', '11b-postgres', ...(millionRows(scale.quick) === null ? [] : MILLION_IDS)];
+const SERVER_FIGURES = ['11a-pglite', '11b-pglite', '11c-pglite', '11a-postgres', '11b-postgres', '11c-postgres'];
+const BROWSER_FIGURES = ['1', '2', '3', '4', '5a', '5b', '5c', '6', '6b', '7a', '7b', '8a', '8b', '9', '10a', '10b', ...(millionRows(scale.quick) === null ? [] : MILLION_IDS)];
+const EXPECTED = serverOnly ? SERVER_FIGURES : [...BROWSER_FIGURES, ...SERVER_FIGURES];
 for (const id of EXPECTED) {
   if (!report.figures.some((f) => f.id === id)) report.figure({ id, what: 'not measured (see notes)', measured: '—', baseline: '—', ratio: 'n/a', target: '—', verdict: 'n/a' });
 }
 report.note(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores shared with other engineers' runs)`);
 console.log(`\n## Summary (${((performance.now() - started) / 1000).toFixed(0)} s)\n${report.summary()}`);
+// BENCH_RESULTS names another file (the smoke test in `npm test` writes to a temporary one).
+const resultsFile = process.env['BENCH_RESULTS'] ?? path.join(BENCH_DIR, 'results.json');
+fs.writeFileSync(resultsFile, `${JSON.stringify(report.results(), null, 2)}\n`);
+console.log(`results: ${resultsFile}`);

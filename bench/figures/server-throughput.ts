@@ -21,8 +21,16 @@ export interface ServerUnderTest {
   readonly server: ChildServer;
 }
 
+const OPERATIONS = ['query', 'get', 'insert'] as const;
+type Operation = (typeof OPERATIONS)[number];
+const OPERATION_LABEL: Record<Operation, string> = { query: 'filtered query', get: 'GET by id', insert: 'insert' };
+/** Figure ids by operation (DESIGN.md §6 11a–c) and the ratio to the Azure SDK each database must reach. */
+const FIGURE_LETTER: Record<Operation, string> = { query: 'a', insert: 'b', get: 'c' };
+const TARGET: Record<'pglite' | 'postgres', number> = { pglite: 3, postgres: 5 };
+
 interface Measured {
   readonly query: LoadResult;
+  readonly get: LoadResult;
   readonly insert: LoadResult;
   /** One request at a time: the latency a request costs the server alone (diagnostic). */
   readonly serialQuery: LoadResult;
@@ -32,6 +40,12 @@ interface Measured {
 const ROUNDS = 4;
 
 const queryOf = (i: number): LoadRequest => ({ method: 'GET', path: readPath(TABLES.medium, i), headers: HEADERS });
+/** A seeded row (ids r0000001…), spread over the table so no page of the database stays hot by itself. */
+const getOf = (rows: number) => (i: number): LoadRequest => ({
+  method: 'GET',
+  path: `/tables/${TABLES.medium}/r${String(1 + ((i * 7919) % rows)).padStart(7, '0')}`,
+  headers: HEADERS,
+});
 const insertOf = (prefix: string, offset: number) => (i: number): LoadRequest => ({
   method: 'POST',
   path: `/tables/${TABLES.direct}`,
@@ -60,11 +74,14 @@ function combine(slices: readonly LoadResult[]): LoadResult {
 async function measureAll(servers: readonly ServerUnderTest[], scale: Scale): Promise<Map<string, Measured>> {
   const sliceMs = scale.loadMs / ROUNDS;
   const sliceRequests = Math.ceil(scale.loadRequests / ROUNDS);
-  const slices = new Map(servers.map((s) => [s.key, { query: [] as LoadResult[], insert: [] as LoadResult[] }]));
+  const slices = new Map(servers.map((s) => [s.key, { query: [] as LoadResult[], get: [] as LoadResult[], insert: [] as LoadResult[] }]));
+  const getRequest = getOf(scale.rows.medium);
+  const warm = { concurrency: CONCURRENCY, maxRequests: Math.min(200, sliceRequests), maxMs: 2000 };
   for (const s of servers) {
     // Warm-up: connections, JIT, the database's caches.
-    await runLoad({ url: s.server.url, concurrency: CONCURRENCY, maxRequests: 200, maxMs: 2000, request: queryOf, expectStatus: 200 });
-    await runLoad({ url: s.server.url, concurrency: CONCURRENCY, maxRequests: 200, maxMs: 2000, request: insertOf(`${s.key}-warm-`, 0), expectStatus: 201 });
+    await runLoad({ ...warm, url: s.server.url, request: queryOf, expectStatus: 200 });
+    await runLoad({ ...warm, url: s.server.url, request: getRequest, expectStatus: 200 });
+    await runLoad({ ...warm, url: s.server.url, request: insertOf(`${s.key}-warm-`, 0), expectStatus: 201 });
   }
   for (let round = 0; round < ROUNDS; round++) {
     for (let k = 0; k < servers.length; k++) {
@@ -72,16 +89,17 @@ async function measureAll(servers: readonly ServerUnderTest[], scale: Scale): Pr
       const mine = slices.get(s.key);
       const base = { url: s.server.url, concurrency: CONCURRENCY, maxRequests: sliceRequests, maxMs: sliceMs };
       mine?.query.push(await runLoad({ ...base, request: queryOf, expectStatus: 200 }));
+      mine?.get.push(await runLoad({ ...base, request: getRequest, expectStatus: 200 }));
       mine?.insert.push(await runLoad({ ...base, request: insertOf(`${s.key}-r${round}-`, 0), expectStatus: 201 }));
     }
   }
   const results = new Map<string, Measured>();
   for (const s of servers) {
-    const serial = { url: s.server.url, concurrency: 1, maxRequests: 200, maxMs: 1500 };
+    const serial = { url: s.server.url, concurrency: 1, maxRequests: Math.min(200, sliceRequests), maxMs: 1500 };
     const serialQuery = await runLoad({ ...serial, request: queryOf, expectStatus: 200 });
     const serialInsert = await runLoad({ ...serial, request: insertOf(`${s.key}-serial-`, 0), expectStatus: 201 });
     const mine = slices.get(s.key);
-    results.set(s.key, { query: combine(mine?.query ?? []), insert: combine(mine?.insert ?? []), serialQuery, serialInsert });
+    results.set(s.key, { query: combine(mine?.query ?? []), get: combine(mine?.get ?? []), insert: combine(mine?.insert ?? []), serialQuery, serialInsert });
   }
   return results;
 }
@@ -92,37 +110,38 @@ export async function measureServerThroughput(servers: readonly ServerUnderTest[
   const rows: string[][] = [['server', 'operation', 'requests', 's', 'req/s', 'latency p50 ms (median slice)', 'p95 ms (worst slice)', 'vs AMA', 'c=1 p50 ms (info)']];
   for (const s of servers) {
     const m = results.get(s.key) as Measured;
-    for (const op of ['query', 'insert'] as const) {
+    for (const op of OPERATIONS) {
       const r = m[op];
-      const serial = op === 'query' ? m.serialQuery : m.serialInsert;
+      const serial = op === 'query' ? fmt(m.serialQuery.latency.p50) : op === 'insert' ? fmt(m.serialInsert.latency.p50) : '';
       const ratio = ama === undefined ? '' : `${fmt(r.perSecond / ama[op].perSecond)}×`;
-      rows.push([s.label, op === 'query' ? 'filtered query' : 'insert', String(r.requests), fmt(r.ms / 1000), fmt(r.perSecond), fmt(r.latency.p50), fmt(r.latency.p95), ratio, fmt(serial.latency.p50)]);
+      rows.push([s.label, OPERATION_LABEL[op], String(r.requests), fmt(r.ms / 1000), fmt(r.perSecond), fmt(r.latency.p50), fmt(r.latency.p95), ratio, serial]);
     }
   }
   report.section(
     `Reference server throughput (DESIGN 11): concurrency ${CONCURRENCY}, keep-alive; ${ROUNDS} interleaved rounds of at most ${Math.ceil(scale.loadRequests / ROUNDS)} requests or ${scale.loadMs / ROUNDS / 1000} s per server and operation`,
     rows,
     [
-      `query: ${decodeURIComponent(readPath(TABLES.medium, 7))} on ${scale.rows.medium} rows; insert: POST of a new row to an empty table`,
+      `query: ${decodeURIComponent(readPath(TABLES.medium, 7))} on ${scale.rows.medium} rows; GET by id: /tables/${TABLES.medium}/{id} of a seeded row; insert: POST of a new row to an empty table`,
       ...(missingBaseline === null ? [] : [`baseline missing: ${missingBaseline}`]),
     ],
   );
-  const bound = atLeast(3);
   for (const key of ['pglite', 'postgres'] as const) {
     const ours = results.get(key);
     const label = servers.find((s) => s.key === key)?.label ?? key;
     if (ours === undefined) continue;
-    for (const [op, id] of [['query', 'a'], ['insert', 'b']] as const) {
+    const bound = atLeast(TARGET[key]);
+    for (const op of OPERATIONS) {
       const mine = ours[op].perSecond;
       const theirs = ama?.[op].perSecond;
       report.figure({
-        id: `11${id}-${key}`,
-        what: `server ${op === 'query' ? 'filtered query' : 'insert'}, c=16, ${label}`,
+        id: `11${FIGURE_LETTER[op]}-${key}`,
+        what: `server ${OPERATION_LABEL[op]}, c=16, ${label}`,
         measured: `${fmt(mine)} req/s`,
         baseline: theirs === undefined ? 'AMA: missing' : `AMA ${fmt(theirs)} req/s`,
         ratio: theirs === undefined ? 'n/a' : `${fmt(mine / theirs)}×`,
         target: boundText(bound),
         verdict: theirs === undefined ? 'n/a' : verdictOf(mine / theirs, bound),
+        numbers: { value: mine, unit: 'req/s', baseline: theirs ?? null, ratio: theirs === undefined ? null : mine / theirs },
       });
     }
   }

@@ -17,6 +17,51 @@ export interface Figure {
   readonly ratio: string;
   readonly target: string;
   readonly verdict: Verdict;
+  /** The numbers behind the texts, for results.json; without them they are read from the texts. */
+  readonly numbers?: FigureNumbers;
+}
+
+/** A figure's numbers: the measured value in its unit, the same run's baseline in that unit, and the compared quantity. */
+export interface FigureNumbers {
+  readonly value: number;
+  readonly unit: string;
+  readonly baseline: number | null;
+  readonly ratio: number | null;
+}
+
+/** One figure as bench/results.json holds it. */
+export interface FigureResult {
+  readonly id: string;
+  readonly name: string;
+  readonly value: number | null;
+  readonly unit: string;
+  readonly baseline: number | null;
+  readonly ratio: number | null;
+  readonly target: string;
+  readonly verdict: Verdict;
+}
+
+/** The first number in a text as the figures write them (`p50 1,234 ms`, `AMA 380 req/s`, `2.5×`), with the word after it. */
+function numberIn(text: string): { value: number; unit: string } | null {
+  // Not the digits of a word such as `p50` or `10k`.
+  const match = /(?<![\w.])(-?\d[\d,]*(?:\.\d+)?)(?!\w)\s*([^\s\d]\S*)?/u.exec(text);
+  if (match === null) return null;
+  const value = Number((match[1] ?? '').replaceAll(',', ''));
+  return Number.isFinite(value) ? { value, unit: match[2] ?? '' } : null;
+}
+
+/** A figure as results.json holds it: its own numbers, else the numbers its texts show. */
+export function figureResult(f: Figure): FigureResult {
+  const common = { id: f.id, name: f.what, target: f.target, verdict: f.verdict };
+  if (f.numbers !== undefined) return { ...common, ...f.numbers };
+  const measured = numberIn(f.measured);
+  return {
+    ...common,
+    value: measured?.value ?? null,
+    unit: measured?.unit ?? '',
+    baseline: numberIn(f.baseline)?.value ?? null,
+    ratio: numberIn(f.ratio)?.value ?? null,
+  };
 }
 
 /** A bound on a figure: `≤ limit` or `≥ limit`. */
@@ -50,12 +95,16 @@ export interface Report {
   figure(figure: Figure): void;
   note(text: string): void;
   summary(): string;
+  /** Every figure for bench/results.json, in the summary's order. */
+  results(): FigureResult[];
   readonly figures: readonly Figure[];
 }
 
 export function createReport(write: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Report {
   const figures: Figure[] = [];
   const notes: string[] = [];
+  const order = (id: string): number => Number.parseInt(id, 10) || 0;
+  const sorted = (): Figure[] => [...figures].sort((a, b) => order(a.id) - order(b.id) || a.id.localeCompare(b.id));
   return {
     figures,
     section(title, rows, sectionNotes = []) {
@@ -68,11 +117,10 @@ export function createReport(write: (text: string) => void = (t) => process.stdo
       notes.push(text);
       write(`  note: ${text}`);
     },
+    results: () => sorted().map(figureResult),
     summary() {
       const header = ['#', 'figure (DESIGN.md §6)', 'measured', 'baseline (same run)', 'ratio / value', 'target', 'verdict'];
-      const order = (id: string): number => Number.parseInt(id, 10) || 0;
-      const sorted = [...figures].sort((a, b) => order(a.id) - order(b.id) || a.id.localeCompare(b.id));
-      const rows = sorted.map((f) => [f.id, f.what, f.measured, f.baseline, f.ratio, f.target, f.verdict]);
+      const rows = sorted().map((f) => [f.id, f.what, f.measured, f.baseline, f.ratio, f.target, f.verdict]);
       const counts = ['PASS', 'MISS', 'n/a'].map((v) => `${figures.filter((f) => f.verdict === v).length} ${v}`).join(', ');
       return `${formatTable([header, ...rows])}\n${counts}${notes.length > 0 ? `\nnotes:\n${notes.map((n) => `  - ${n}`).join('\n')}` : ''}`;
     },

@@ -6,6 +6,8 @@ export interface Queryable {
 /** The store's one seam over PGlite or PostgreSQL: the same SQL runs on both. */
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /** Statements worth having in flight at once: 1 for one embedded session, a few over a pool. */
+  readonly parallelism: number;
   /** Runs `work` in one transaction on one connection; a throw rolls it back. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -49,6 +49,7 @@ export async function createPgDatabase(
   await pool.query('select 1');
   return {
     kind: 'postgres',
+    parallelism: 4,
     query: run(pool).query,
     async transaction(work) {
       const client = await pool.connect();

@@ -1,6 +1,7 @@
 import type { FieldValue } from '../core/item.js';
 import type { Expr, OrderKey } from '../core/odata/ast.js';
 import { ok, type Result } from '../core/result.js';
+import { createCoalescer } from './coalesce.js';
 import type { Database, Queryable } from './database.js';
 import { VERSION_SEQUENCE } from './schema.js';
 import { WIRE_DATE } from './sql-fields.js';
@@ -95,17 +96,88 @@ async function stamp(q: Queryable): Promise<{ version: string; now: string }> {
   return s;
 }
 
+/** One insert waiting for its batch. */
+interface PendingInsert {
+  readonly id: string;
+  readonly data: Readonly<Record<string, FieldValue>>;
+  readonly owner: OwnerScope;
+}
+
+interface Failed {
+  readonly kind: 'failed';
+  readonly error: unknown;
+}
+
+/**
+ * Inserts rows in two statements whatever their number (a stamp per row, then one INSERT): each row
+ * its own version; an id taken before, or earlier in the batch, is answered with the row holding it.
+ * One statement needs no transaction.
+ */
+async function insertRows(db: Database, table: string, pending: readonly PendingInsert[]): Promise<Map<PendingInsert, InsertOutcome>> {
+  const firsts = new Map<string, PendingInsert>();
+  for (const p of pending) if (!firsts.has(p.id)) firsts.set(p.id, p);
+  const rows = [...firsts.values()];
+  const stamps = await db.query<{ version: string; now: string }>(
+    `select encode(int8send(nextval('${VERSION_SEQUENCE}')), 'base64') as version,
+       to_char(date_trunc('milliseconds', clock_timestamp()) at time zone 'UTC', ${WIRE_DATE}) as now
+     from generate_series(1, $1::int)`,
+    [rows.length],
+  );
+  const now = stamps[0]?.now;
+  if (now === undefined || stamps.length !== rows.length) throw new Error('no stamp');
+  const t = quoteIdent(table);
+  const created = await db.query<RawRow>(
+    `insert into ${t} (id, created_at, updated_at, version, deleted, owner, data)
+     select u.id, $1::timestamptz, $1::timestamptz, u.version, false, u.owner, u.data
+     from unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) as u(id, version, owner, data)
+     on conflict (id) do nothing returning ${COLUMNS}`,
+    [now, rows.map((r) => r.id), stamps.map((s) => s.version), rows.map((r) => r.owner), rows.map((r) => JSON.stringify(r.data))],
+  );
+  const createdById = new Map(created.map((r) => [r.id, toRow(r)]));
+  const taken = rows.filter((r) => !createdById.has(r.id)).map((r) => r.id);
+  const existing = taken.length === 0 ? [] : await db.query<RawRow>(`select ${COLUMNS} from ${t} where id = any($1::text[])`, [taken]);
+  const holders = new Map([...existing.map((r) => [r.id, toRow(r)] as const), ...createdById]);
+  const outcomes = new Map<PendingInsert, InsertOutcome>();
+  for (const p of pending) {
+    const row = holders.get(p.id);
+    if (row === undefined) throw new Error('insert conflicted with a row that is gone');
+    if (firsts.get(p.id) === p && createdById.has(p.id)) outcomes.set(p, { kind: 'created', row });
+    else outcomes.set(p, p.owner !== null && row.owner !== p.owner ? { kind: 'foreign' } : { kind: 'exists', row });
+  }
+  return outcomes;
+}
+
 /** The row store over one database. */
 export function createRowStore(db: Database): RowStore {
   const scoped = (owner: OwnerScope, ownerParam: () => string): string => (owner === null ? '' : ` and owner = ${ownerParam()}`);
+  // Reads by id of one table and owner scope that arrive while one runs are answered by one `id = any(…)`.
+  const getMany = createCoalescer<string, StoredRow>(async (group, ids) => {
+    const [name, owner] = JSON.parse(group) as [string, OwnerScope];
+    const p = createSqlParams();
+    const where = `id = any(${p.add(ids, 'text[]')})${scoped(owner, () => p.add(owner, 'text'))}`;
+    const q = p.finalize(`select ${COLUMNS} from ${quoteIdent(name)} where ${where}`);
+    const rows = await db.query<RawRow>(q.sql, q.values);
+    return new Map(rows.map((r) => [r.id, toRow(r)]));
+  }, db.parallelism);
+
+  // Inserts into one table that arrive while one runs go together: one stamp and one INSERT for all.
+  const insertMany = createCoalescer<PendingInsert, InsertOutcome | Failed>(async (table, pending) => {
+    try {
+      return await insertRows(db, table, pending);
+    } catch (error) {
+      if (pending.length === 1) return new Map([[pending[0] as PendingInsert, { kind: 'failed', error }]]);
+      // One bad row must not fail the others: each goes again alone.
+      const outcomes = new Map<PendingInsert, InsertOutcome | Failed>();
+      for (const p of pending) {
+        outcomes.set(p, await insertRows(db, table, [p]).then((m) => m.get(p) ?? { kind: 'failed', error: new Error('an insert got no outcome') }, (e: unknown) => ({ kind: 'failed', error: e })));
+      }
+      return outcomes;
+    }
+  }, db.parallelism);
 
   return {
     async get(table, id, owner) {
-      const p = createSqlParams();
-      const where = `id = ${p.add(id, 'text')}${scoped(owner, () => p.add(owner, 'text'))}`;
-      const q = p.finalize(`select ${COLUMNS} from ${quoteIdent(table.name)} where ${where}`);
-      const [row] = await db.query<RawRow>(q.sql, q.values);
-      return row === undefined ? null : toRow(row);
+      return (await getMany(JSON.stringify([table.name, owner]), id)) ?? null;
     },
 
     async list(table, plan, owner) {
@@ -133,20 +205,10 @@ export function createRowStore(db: Database): RowStore {
     },
 
     async insert(table, id, data, owner) {
-      // One statement needs no transaction: two round trips instead of four (begin, stamp, insert, commit).
-      const { version, now } = await stamp(db);
-      const t = quoteIdent(table.name);
-      const [created] = await db.query<RawRow>(
-        `insert into ${t} (id, created_at, updated_at, version, deleted, owner, data)
-         values ($1::text, $2::timestamptz, $2::timestamptz, $3::text, false, $4::text, $5::jsonb)
-         on conflict (id) do nothing returning ${COLUMNS}`,
-        [id, now, version, owner, JSON.stringify(data)],
-      );
-      if (created !== undefined) return { kind: 'created', row: toRow(created) } as const;
-      const [existing] = await db.query<RawRow>(`select ${COLUMNS} from ${t} where id = $1::text`, [id]);
-      if (existing === undefined) throw new Error('insert conflicted with a row that is gone');
-      const row = toRow(existing);
-      return owner !== null && row.owner !== owner ? ({ kind: 'foreign' } as const) : ({ kind: 'exists', row } as const);
+      const outcome = await insertMany(table.name, { id, data, owner });
+      if (outcome === undefined) throw new Error('an insert got no outcome');
+      if (outcome.kind === 'failed') throw outcome.error;
+      return outcome;
     },
 
     async write(table, id, owner, decide) {

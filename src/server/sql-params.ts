@@ -1,5 +1,5 @@
 /** The casts a parameter can carry. */
-export type SqlCast = 'text' | 'float8' | 'boolean' | 'timestamptz' | 'jsonb' | 'int8';
+export type SqlCast = 'text' | 'text[]' | 'float8' | 'boolean' | 'timestamptz' | 'jsonb' | 'int8';
 
 /** Collects the values of a statement; SQL text only ever holds `$n` placeholders for them. */
 export interface SqlParams {

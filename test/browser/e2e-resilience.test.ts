@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { VERSION } from '../../sw/idb/database.js';
-import { createSchemaV1, dumpDatabase } from './fixtures/resilience/schema-v1.js';
+import { INDEXES, VERSION } from '../../sw/idb/database.js';
+import { createOldSchema, dumpDatabase } from './fixtures/resilience/old-schema.js';
 import { openApp, pageApi, useStack, waitFor, type App, type Json, type Row } from './fixtures/e2e/harness.js';
 
 const SECRET = 'resilience-secret-at-least-32-bytes!!';
@@ -374,7 +374,7 @@ describe('e2e-resilience', () => {
     await app.close();
   });
 
-  test('W-15: a database made by the previous schema, holding pending, failed and held ops, rows, watermarks and a conflict, is upgraded keeping all; the pending op replays once', async () => {
+  test.each([1, 2] as const)('W-15: a database made by schema version %i, holding pending, failed and held ops, rows, watermarks and a conflict, is upgraded keeping all; the pending op replays once', async (oldVersion) => {
     const plain = await stack.remote.insert({ id: 'u-plain', text: 'pulled' });
     const failedBase = await stack.remote.insert({ id: 'u-failed', text: 'server' });
     const heldBase = await stack.remote.insert({ id: 'u-held', text: 'base' });
@@ -404,20 +404,21 @@ describe('e2e-resilience', () => {
       conflicts: [
         { opSeq: 3, table: 'todoitem', itemId: 'u-held', opKind: 'update', reason: 'precondition', status: 412, baseRow: heldBase, localRow: mineHeld, serverRow: heldServer, detectedAt: watermarkMs },
       ],
+      // Version 2 wrote `complete`; version 1 did not.
       syncStates: [
-        { table: 'todoitem', queryId: '*', watermark, drain: null, lastPullAt: watermarkMs },
-        { table: 'todoitem', queryId: 'mine', watermark, drain: { ms: watermarkMs, afterId: 'u-f' }, lastPullAt: watermarkMs },
+        { table: 'todoitem', queryId: '*', watermark, drain: null, lastPullAt: watermarkMs, ...(oldVersion === 2 ? { complete: true } : {}) },
+        { table: 'todoitem', queryId: 'mine', watermark, drain: { ms: watermarkMs, afterId: 'u-f' }, lastPullAt: watermarkMs, ...(oldVersion === 2 ? { complete: false } : {}) },
       ],
       meta: { config: { upstream: '', tables: [{ name: 'todoitem' }] } },
     };
     const app = await open('', undefined, async (page) => {
       await page.goto(`${stack.origin}/bare.html`); // the origin, with no worker yet
-      await createSchemaV1(page, data);
+      await createOldSchema(page, oldVersion, data);
     });
     const api = client(app.page);
     const appApi = pageApi(app.page);
 
-    await drained(app.page, (o) => o.state !== 'pending');
+    await drained(app.page, (o) => o.state === 'failed' || o.state === 'held'); // not inflight: its answer must be in
     expect(writesOf('u-pending')).toEqual([['POST', 201]]);
     expect((await serverRows('todoitem')).get('u-pending')).toMatchObject({ text: 'not sent yet' });
     expect((await api.ops()).map((o) => [o.seq, o.itemId, o.kind, o.state, o.lastStatus])).toEqual([
@@ -439,6 +440,8 @@ describe('e2e-resilience', () => {
     const after = await dumpDatabase(app.page);
     expect(after.version).toBe(VERSION); // every later migration ran on the way
     expect(after.indexes['ops']).toContain('table');
+    expect(after.indexes['rows']).toContain(INDEXES.rowsByUpdatedAt);
+    expect(after.stores['rows']).toHaveLength(4);
     expect(after.stores['syncState']).toEqual([
       expect.objectContaining({ table: 'todoitem', queryId: '*', complete: expect.any(Boolean) }),
       { table: 'todoitem', queryId: 'mine', watermark, drain: { ms: watermarkMs, afterId: 'u-f' }, lastPullAt: watermarkMs, complete: false },
