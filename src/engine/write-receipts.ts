@@ -49,9 +49,11 @@ const slotOf = (key: string): string => {
 const withoutId = (body: string | null): Record<string, unknown> | null => {
   try {
     const parsed: unknown = JSON.parse(body ?? '');
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && (parsed as { id?: unknown }).id == null
-      ? (parsed as Record<string, unknown>)
-      : null;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || (parsed as { id?: unknown }).id != null) return null;
+    // The body is re-serialized with its id: a value JSON cannot carry back (1e999 parses to Infinity, which
+    // serializes as null) would turn a refused write into an accepted one, so such a body keeps its own form.
+    const faithful = Object.values(parsed).every((value) => typeof value !== 'number' || Number.isFinite(value));
+    return faithful ? (parsed as Record<string, unknown>) : null;
   } catch {
     return null;
   }

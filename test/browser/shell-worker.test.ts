@@ -4,6 +4,7 @@ import path from 'node:path';
 import type http from 'node:http';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { VERSION } from '../../sw/idb/database.js';
 import { collectLogs, launchBrowser, newContext, openApp, serveStatic, swDevtools, waitFor, type StaticServer, type SwDevtools } from '../support/browser.js';
 
 const fixtures = path.resolve('test/browser/fixtures/shell');
@@ -276,7 +277,7 @@ test('W-15: the worker upgrades a v1 database in the real browser and keeps ever
           };
         }),
     );
-    expect(after).toMatchObject({ version: 2, rows: 3, state: { watermark: { ms: 1000 }, complete: false } });
+    expect(after).toMatchObject({ version: VERSION, rows: 3, state: { watermark: { ms: 1000 }, complete: false } });
     expect([...dev.errors]).toEqual([]);
   } catch (error) {
     console.log(freshLogs.join('\n'));

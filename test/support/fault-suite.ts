@@ -219,7 +219,8 @@ class BrowserHost {
 
   async close(): Promise<void> {
     await this.kill();
-    fs.rmSync(this.profile, { recursive: true, force: true });
+    // Chromium's helper processes outlive a SIGKILLed browser by a moment and may still write to the profile.
+    fs.rmSync(this.profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 
   async stopWorker(): Promise<void> {

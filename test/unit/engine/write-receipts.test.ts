@@ -39,6 +39,15 @@ describe('re-delivered writes (a worker stopped before answering)', () => {
     expect((await h.request('POST', '/tables/todo', { body: { id: 'a', text: 'one' } })).status).toBe(409);
   });
 
+  test.each(['online-first', 'local-first'] as const)('%s: an id-less insert with a number JSON cannot carry (1e999) is refused as the server does, not given an id and stored as null', async (writes) => {
+    const h = createHarness({ writes, writeTimeoutMs: 5000 });
+    await h.ready();
+    const answer = await h.request('POST', '/tables/todo', { body: '{"n":1e999}' });
+    expect([answer.status, (answer.body as { code?: string }).code]).toEqual([400, 'invalid_item']);
+    expect(await h.engine.pendingOperations()).toEqual([]);
+    expect(h.server.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+  });
+
   test('an answer its instance wrote on from is no re-delivery: the same request after a restart is a new write (FAULT_SEED=1555473577)', async () => {
     const h = await online();
     await h.request('POST', '/tables/todo', { body: { id: 'a', text: 'one' } });
