@@ -182,7 +182,10 @@ function startSync() {
   const sync = window.tablesync;
   if (!sync || syncStarted) return;
   syncStarted = true;
-  sync.on?.('pulled', () => void load());
+  // An open rename editor is not replaced under the user's fingers: its finish reloads the list anyway.
+  sync.on?.('pulled', () => {
+    if (!document.querySelector('#list .item__edit:not([hidden])')) void load();
+  });
   // Sent by <tablesync-conflicts> after it resolved conflicts.
   document.addEventListener('tablesync-resolved', () => void load());
 }

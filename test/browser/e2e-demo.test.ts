@@ -108,11 +108,16 @@ describe('e2e-demo', () => {
 
     // Online, the app gets the server's own answers (T-02): a rename against another device's newer version
     // is refused with the server's 412, as without the worker, and the list then shows the server's row.
-    await stack.remote.replace(String(milk['id']), { text: 'Buy rice milk', done: true });
+    // The editor opens first: a pull may bring the other device's row at any moment (T-09), and the app keeps an open
+    // editor, so the change made on the server meanwhile is what the rename meets.
     const before = stack.proxy.sent.length;
-    await item(page, 'Buy soy milk').locator('.item__rename').click();
-    await page.fill('#list .item__edit', 'Buy almond milk');
-    await page.press('#list .item__edit', 'Enter');
+    await waitFor(async () => {
+      await item(page, 'Buy soy milk').locator('.item__rename').click({ timeout: 2000 }).catch(() => undefined);
+      return (await page.locator('#list .item__edit:not([hidden])').count()) > 0;
+    }, { message: 'the rename editor' });
+    await stack.remote.replace(String(milk['id']), { text: 'Buy rice milk', done: true });
+    await page.fill('#list .item__edit:not([hidden])', 'Buy almond milk');
+    await page.press('#list .item__edit:not([hidden])', 'Enter');
     await shows(page, async () => (await texts(page)).includes('Buy rice milk'), "the server's row listed");
     const puts = stack.proxy.sent.slice(before).filter((s) => s.method === 'PUT');
     expect(puts.map((s) => [(s.body as Row)['text'], s.status])).toEqual([['Buy almond milk', 412]]);

@@ -256,7 +256,8 @@ test('W-15: the worker upgrades a v1 database in the real browser and keeps ever
     );
     await openApp(p, `${server.origin}/index.html`);
     const ops = await p.evaluate(() => window.tablesync!.pendingOperations());
-    expect(ops.map((o) => [o.seq, o.itemId, o.state])).toEqual([
+    // The worker pushes waiting ops at start: op 1 may be on the wire (inflight) when this reads it.
+    expect(ops.map((o) => [o.seq, o.itemId, o.state === 'inflight' ? 'pending' : o.state])).toEqual([
       [1, 'a', 'pending'],
       [2, 'b', 'failed'],
       [3, 'c', 'held'],
