@@ -132,7 +132,7 @@ export function install(setup: WorkerSetup): void {
       meta,
       remote: createRemote({ upstream: config.engine.upstream, origin: self.location.origin }),
       lock: createSyncLock(self.navigator.locks),
-      scheduler: withWritePush(createPushScheduler(self, () => log.debug('no Background Sync: fallback triggers push'))),
+      scheduler: withWritePush(syncTag),
       clock,
       entropy,
       log,
@@ -162,6 +162,8 @@ export function install(setup: WorkerSetup): void {
     boot()
       .then((rt) => run(rt.pulls))
       .catch(reportError);
+
+  const syncTag = createPushScheduler(self, () => log.debug('no Background Sync: fallback triggers push'));
 
   /** Every journaled write also arms the worker's own delayed push (see push-triggers.ts). */
   function withWritePush(scheduler: PushScheduler): PushScheduler {
@@ -239,6 +241,7 @@ export function install(setup: WorkerSetup): void {
   self.addEventListener('sync', (event) => {
     const sync = event as SyncEventLike;
     if (sync.tag !== SYNC_TAG) return;
+    syncTag.fired();
     // The browser fires it when it sees a network: writes and pulls try it again at once. After its push, it
     // pulls every table (T-09).
     sync.waitUntil(

@@ -17,18 +17,34 @@ export function hasBackgroundSync(scope: ServiceWorkerGlobalScope): boolean {
 const syncManagerOf = (scope: ServiceWorkerGlobalScope): SyncManagerLike | null =>
   (scope.registration as { sync?: SyncManagerLike }).sync ?? null;
 
-/** Creates the scheduler; `onUnavailable` runs when Background Sync is missing or `register` fails (U-21). */
-export function createPushScheduler(scope: ServiceWorkerGlobalScope, onUnavailable: () => void): PushScheduler {
+/** The scheduler, told when the tag's `sync` event came (a registration made after it is a new one). */
+export interface SyncTagScheduler extends PushScheduler {
+  fired(): void;
+}
+
+/**
+ * Creates the scheduler; `onUnavailable` runs when Background Sync is missing or `register` fails (U-21). A tag
+ * registered and not yet fired is not registered again: each `register` is a write in the browser's storage, which
+ * slowed the next write's own commit.
+ */
+export function createPushScheduler(scope: ServiceWorkerGlobalScope, onUnavailable: () => void): SyncTagScheduler {
+  let registered = false;
   return {
     async schedule() {
       const sync = hasBackgroundSync(scope) ? syncManagerOf(scope) : null;
       if (!sync) return onUnavailable();
+      if (registered) return;
       try {
+        registered = true;
         await sync.register(SYNC_TAG);
       } catch {
+        registered = false;
         // Chromium refuses registration when the user blocked background sync for the site.
         onUnavailable();
       }
+    },
+    fired() {
+      registered = false;
     },
   };
 }

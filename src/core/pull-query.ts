@@ -18,6 +18,12 @@ export interface PullRequestOptions {
 const API_VERSION: { readonly [D in Dialect]: string } = { v2: '2.0.0', v3: '3.0.0' };
 const PAGE_SIZE: { readonly [D in Dialect]: number } = { v2: 50, v3: 100 };
 
+/**
+ * The response header by which a server offers a pull more rows per request (`$top`) than N: the reference
+ * server sends it on sync reads (src/server/sync-read.ts). Other servers never do, and keep their own caps.
+ */
+export const PULL_TOP_HEADER = 'x-tablesync-pull-top';
+
 /** The default rows per pull request N: 50 in v2, 100 in v3 (L-02). */
 export function defaultPullPageSize(dialect: Dialect): number {
   return PAGE_SIZE[dialect];

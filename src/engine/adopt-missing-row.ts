@@ -20,7 +20,7 @@ export async function adoptMissingRow(ctx: EngineContext, table: string, id: str
   if (row === null || isTombstone(row)) return;
   await ctx.exclusive.run(async () => {
     // A pull or a write may have settled the row meanwhile; they win.
-    if ((await ctx.index.rows(table)).get(id) !== undefined || (await ctx.deps.store.getOp(table, id)) !== null) return;
+    if ((await ctx.index.rows(table)).get(id) !== undefined || (await ctx.ops.get(table, id)) !== null) return;
     await ctx.commit([rowChange(table, id, row, [row['version'] as string])]);
   });
 }

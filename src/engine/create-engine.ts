@@ -177,12 +177,12 @@ export function createEngine(deps: EngineDeps): Engine {
   return {
     async start() {
       // U-03: a request that may have been sent is retried, still attempted.
-      const ops = await deps.store.listOps();
-      const inflight = ops.filter((op) => op.state === 'inflight');
+      const journal = await ops.list();
+      const inflight = journal.filter((op) => op.state === 'inflight');
       if (inflight.length > 0) await ctx.commit(inflight.map((op) => ({ kind: 'put-op', op: { ...op, state: 'pending' } }) as const));
-      if (ops.some((op) => op.blockedReason === 'needs-auth')) runtime.authBlockedAt = credentials.generation;
+      if (journal.some((op) => op.blockedReason === 'needs-auth')) runtime.authBlockedAt = credentials.generation;
       // Ops a previous worker (or schema) journaled: the sync event that was to carry them may be spent.
-      if (ops.some((op) => op.state === 'pending' || op.state === 'inflight')) schedulePush();
+      if (journal.some((op) => op.state === 'pending' || op.state === 'inflight')) schedulePush();
       await loadAppDialects(ctx);
       // No table is loaded here: the first read after a wake walks the store, then warms its table (facade.ts).
     },
@@ -211,7 +211,7 @@ export function createEngine(deps: EngineDeps): Engine {
       return result;
     },
     async pendingOperations(table) {
-      return (await deps.store.listOps(table)).map(pendingOperationOf);
+      return (await ops.list(table)).map(pendingOperationOf);
     },
     async conflicts(table) {
       return (await deps.store.listConflicts(table)).map(conflictOf);

@@ -139,7 +139,7 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
     if (await isTableComplete(ctx, request.table)) return null;
     options.startBackgroundPull(request.table);
     if (request.dialect !== ctx.upstreamDialect(request.table)) return null;
-    if ((await ctx.deps.store.listOps(request.table)).length > 0) return null;
+    if ((await ctx.ops.list(request.table)).length > 0) return null;
     const { path, query } = splitUrl(http.url);
     const headers: Record<string, string> = {};
     for (const name of ['zumo-api-version', 'if-none-match', 'accept']) {

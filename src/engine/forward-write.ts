@@ -25,7 +25,7 @@ const METHODS = ['POST', 'PATCH', 'PUT', 'DELETE'] as const;
 export async function forwardWrite(ctx: EngineContext, http: HttpRequest, request: WriteRequest, id: string | null): Promise<TableResponse | null> {
   const method = METHODS.find((m) => m === http.method.toUpperCase());
   if (method === undefined) return null;
-  if (id !== null && (await ctx.deps.store.getOp(request.table, id)) !== null) return null;
+  if (id !== null && (await ctx.ops.get(request.table, id)) !== null) return null;
   const { path, query } = splitUrl(http.url);
   const headers: Record<string, string> = {};
   for (const name of FORWARDED_HEADERS) {
@@ -46,7 +46,7 @@ export async function forwardWrite(ctx: EngineContext, http: HttpRequest, reques
 /** Stores a server row (null: the server has none) as a pull would, unless an op of the item appeared meanwhile (L-04). */
 async function adopt(ctx: EngineContext, table: string, id: string, row: Item | null): Promise<void> {
   await ctx.exclusive.run(async () => {
-    if ((await ctx.deps.store.getOp(table, id)) !== null) return;
+    if ((await ctx.ops.get(table, id)) !== null) return;
     const stored = (await ctx.index.rows(table)).get(id) ?? null;
     if (row === null || isTombstone(row)) {
       if (stored !== null) await ctx.commit([rowChange(table, id, null, [])]);

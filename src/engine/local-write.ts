@@ -82,7 +82,7 @@ async function writeRow(
     return refusedFor('state', formatConflict(409, row.item)); // F-08
   }
   const action = actionOf(request, row, id, fields);
-  const op = await ctx.deps.store.getOp(request.table, id);
+  const op = await ctx.ops.get(request.table, id);
   const { authorization, zumoAuth } = ctx.credentials.current();
   const outcome = collapse(op, action, {
     table: request.table,

@@ -80,6 +80,8 @@ export interface WalkOrder {
 /** The local database: rows, op-log, conflicts and pull cursors (W-01: one commit, one transaction). */
 export interface LocalStore {
   getRow(table: string, id: string): Promise<StoredRow | null>;
+  /** The rows of these ids that exist, read in one transaction (a pull page's rows on a cold table). */
+  getRowsById(table: string, ids: readonly string[]): Promise<StoredRow[]>;
   /** Every row of a table, in id order (warms the engine's in-memory index once per wake). */
   getRows(table: string): Promise<StoredRow[]>;
   /**

@@ -3,9 +3,9 @@ import type { FieldValue, Item } from '../core/item.js';
 import { isTombstone } from '../core/item.js';
 import { adoptServerVersion } from '../core/known-versions.js';
 import { parseFilter } from '../core/odata/parse-filter.js';
-import { buildPullRequest, defaultPullPageSize } from '../core/pull-query.js';
+import { buildPullRequest, defaultPullPageSize, PULL_TOP_HEADER } from '../core/pull-query.js';
 import { parsePullQuery } from '../core/query-id.js';
-import { applyPage, nextRequest, shouldApply, startPull, type PullCursor } from '../core/watermark.js';
+import { applyPage, nextRequest, shouldApply, startPull, type AppliedPage, type PullCursor, type PullFetch, type PullStep } from '../core/watermark.js';
 import type { EngineContext } from './engine-context.js';
 import type { PullOptions, PullResult, PushResult } from './engine-types.js';
 import { listRows } from './list-rows.js';
@@ -52,74 +52,93 @@ export interface PullRun {
   readonly finished: boolean;
 }
 
+/** The most rows per pull request the engine asks for, whatever a server offers (one page is held in memory). */
+export const MAX_PULL_TOP = 1000;
+
+/** A fetched page, folded into the cursor but not stored yet, and the `$top` its server offers pulls (0: none). */
+interface Fetched {
+  readonly rows: readonly Item[];
+  readonly applied: AppliedPage;
+  readonly offeredTop: number;
+}
+
+/** Fetches the page `step` asks for and folds it into `cursor`; null when the run stops there (L-11: it resumes). */
+async function fetchPage(ctx: EngineContext, plan: PullPlan, cursor: PullCursor, step: PullFetch): Promise<Fetched | null> {
+  const { table, filter, queryId } = plan;
+  const response = await sendUpstream(ctx, buildPullRequest(step, { table, dialect: ctx.upstreamDialect(table), filter }));
+  const values = response.kind === 'response' && response.status >= 200 && response.status < 300 ? listRows(response.body) : null;
+  if (response.kind !== 'response' || values === null) {
+    ctx.deps.log.info('pull stopped', { table, queryId, status: response.kind === 'response' ? response.status : null });
+    return null;
+  }
+  const rows = values.map(rowOf).filter((r): r is Item => r !== null);
+  const hasMore = response.headers['link'] !== undefined || (typeof response.body === 'object' && response.body !== null && 'nextLink' in response.body);
+  return { rows, applied: applyPage(cursor, { rows, hasMore }), offeredTop: Number(response.headers[PULL_TOP_HEADER]) || 0 };
+}
+
 /**
- * One pull (PROTOCOL.md §3.6): pages from the stored cursor, each fetched and applied with the new cursor record
- * in one commit (L-04, L-05, L-06) under the sync lock, which it yields between pages so that a write waits for
- * one page at most (§3.9); a progress event per page (L-16); `complete` is recorded when the run reaches its end
- * (F-04, F-05). The caller keeps pulls of one table from overlapping.
+ * One pull (PROTOCOL.md §3.6): pages from the stored cursor, each applied with the new cursor record in one commit
+ * (L-04, L-05, L-06); a progress event per page (L-16); `complete` is recorded when the run reaches its end (F-04,
+ * F-05). Page n+1 is fetched while page n commits: the cursor after a page is known before it is stored, and the
+ * watermark still moves only with a committed page, so a run cut between pages resumes from the last one stored
+ * (L-11). Each fetch and the commit it overlaps run under the sync lock, released between pages, so no pull request
+ * is ever on the wire beside a push's (U-01) and a write waits for one page at most (§3.9). The caller keeps pulls
+ * of one table from overlapping.
  */
 export async function runPull(ctx: EngineContext, plan: PullPlan, push: PushResult | null, onStart?: () => Promise<void>): Promise<PullRun> {
-  const { table, filter, queryId } = plan;
+  const { table, queryId } = plan;
   const dialect = ctx.upstreamDialect(table);
   const settings = ctx.tables.get(table)?.settings;
-  const pageSize = settings?.pageSize ?? defaultPullPageSize(dialect);
+  const configured = settings?.pageSize ?? null;
   const stored = await ctx.deps.store.getSyncState(table, queryId);
-  let cursor: PullCursor = startPull(stored, { pageSize, ...(ctx.deps.config.overlapMs === undefined ? {} : { overlapMs: ctx.deps.config.overlapMs }) });
+  let cursor: PullCursor = startPull(stored, { pageSize: configured ?? defaultPullPageSize(dialect), ...(ctx.deps.config.overlapMs === undefined ? {} : { overlapMs: ctx.deps.config.overlapMs }) });
   let complete = stored?.complete ?? false;
   let changed = 0;
   let finished = false;
   ctx.runtime.pulls++;
   try {
     await onStart?.();
-    for (;;) {
-      const step = nextRequest(cursor);
-      if (step.kind === 'done') {
-        finished = true;
-        break;
-      }
-      const page = await ctx.deps.lock.run(async (): Promise<'stop' | 'next' | 'done'> => {
-        const response = await sendUpstream(ctx, buildPullRequest(step, { table, dialect, filter }));
-        if (response.kind === 'network-error' || response.status < 200 || response.status >= 300) {
-          // The pull ends where it is; the cursor already persisted resumes it next time (L-11).
-          ctx.deps.log.info('pull stopped', { table, queryId, status: response.kind === 'response' ? response.status : null });
-          return 'stop';
-        }
-        const values = listRows(response.body);
-        if (values === null) {
-          ctx.deps.log.error('pull answer is not a list', { table, queryId, status: response.status });
-          return 'stop';
-        }
-        const rows = values.map(rowOf).filter((r): r is Item => r !== null);
-        const hasMore = response.headers['link'] !== undefined || (typeof response.body === 'object' && response.body !== null && 'nextLink' in response.body);
-        const applied = applyPage(cursor, { rows, hasMore });
-        const ends = applied.outcome.kind === 'done';
-        const record: SyncStateRecord = {
-          table,
-          queryId,
-          watermark: applied.record.watermark,
-          drain: applied.record.drain,
-          lastPullAt: ctx.deps.clock.now(),
-          complete: complete || ends,
-        };
-        await ctx.exclusive.run(async () => {
-          const rowChanges = await pageChanges(ctx, table, rows);
-          // Relaxed: rows and cursor commit together (L-06), so a page lost to power loss is simply pulled again (L-11).
-          const result = await ctx.commit([...rowChanges, { kind: 'put-sync-state', state: record }], { durability: 'relaxed' });
-          if (!result.ok) throw new SyncError('storage_full');
-          changed += rowChanges.filter((c) => c.kind === 'put-row' || c.kind === 'delete-row').length;
-        });
-        complete = record.complete;
-        if (complete) ctx.runtime.completeTables.add(table);
-        cursor = applied.cursor;
-        ctx.events.emit({ kind: 'progress', table, queryId, pages: cursor.pages, rows: cursor.rows }); // L-16
-        if (applied.outcome.kind === 'failed') throw applied.outcome.error; // L-13
-        return ends ? 'done' : 'next';
+    /** Stores a fetched page with its cursor record (L-06); true when the run ends there. */
+    const commitPage = async ({ applied, rows }: Fetched): Promise<boolean> => {
+      const ends = applied.outcome.kind === 'done';
+      const record: SyncStateRecord = { table, queryId, watermark: applied.record.watermark, drain: applied.record.drain, lastPullAt: ctx.deps.clock.now(), complete: complete || ends };
+      await ctx.exclusive.run(async () => {
+        const rowChanges = await pageChanges(ctx, table, rows);
+        // Relaxed: rows and cursor commit together (L-06), so a page lost to power loss is simply pulled again (L-11).
+        const result = await ctx.commit([...rowChanges, { kind: 'put-sync-state', state: record }], { durability: 'relaxed' });
+        if (!result.ok) throw new SyncError('storage_full');
+        for (const c of rowChanges) if (c.kind === 'put-row' || c.kind === 'delete-row') changed++;
       });
-      if (page === 'stop') break;
-      if (page === 'done') {
+      complete = record.complete;
+      if (complete) ctx.runtime.completeTables.add(table);
+      cursor = applied.cursor;
+      ctx.events.emit({ kind: 'progress', table, queryId, pages: cursor.pages, rows: cursor.rows }); // L-16
+      if (applied.outcome.kind === 'failed') throw applied.outcome.error; // L-13
+      return ends;
+    };
+    let page: Fetched | null = null; // fetched, not stored yet
+    for (;;) {
+      let next: PullCursor = page ? page.applied.cursor : cursor;
+      // A server that offers pulls bigger pages is asked for them, unless the table configures its own size.
+      const offered = Math.min(page?.offeredTop ?? 0, MAX_PULL_TOP);
+      if (configured === null && offered > next.pageSize) next = { ...next, pageSize: offered };
+      const step: PullStep | null = page && page.applied.outcome.kind !== 'continue' ? null : nextRequest(next);
+      const fetch: PullFetch | null = step?.kind === 'fetch' ? step : null;
+      if (!page && !fetch) {
         finished = true;
         break;
       }
+      const storing: Fetched | null = page;
+      const [following, ends] = await ctx.deps.lock.run(async (): Promise<readonly [Fetched | null, boolean]> => {
+        const fetching = fetch && fetchPage(ctx, plan, next, fetch);
+        // Page n commits while page n+1 is on the wire; a failed commit still waits for the request to end (U-01).
+        const committing = storing && commitPage(storing).then((ends) => () => ends, (error: unknown) => (): boolean => { throw error; });
+        const following = fetching && (await fetching);
+        return [following, committing ? (await committing)() : false] as const;
+      });
+      if (ends) finished = true;
+      if (ends || !following) break;
+      page = following;
     }
     // Freshness (T-07) is the table's: only the unfiltered query brings every row.
     if (finished && queryId === ALL_ROWS) ctx.runtime.lastCompletePulls.set(table, ctx.deps.clock.now());
@@ -136,7 +155,7 @@ async function pageChanges(ctx: EngineContext, table: string, rows: readonly Ite
   for (const row of rows) latest.set(row['id'] as string, row);
   // A cold table is not loaded for a page: its rows are read from the store (a wake's pull of a 1M-row table).
   const warm = ctx.index.isWarm(table) ? await ctx.index.rows(table) : null;
-  const local = warm ?? new Map((await Promise.all([...latest.keys()].map((id) => ctx.deps.store.getRow(table, id)))).flatMap((r) => (r === null ? [] : [[r.id, r] as const])));
+  const local = warm ?? new Map((await ctx.deps.store.getRowsById(table, [...latest.keys()])).map((r) => [r.id, r] as const));
   const ops = new Map((await ctx.deps.store.listOps(table)).map((op) => [op.itemId, op]));
   const changes: Change[] = [];
   for (const [id, row] of latest) {

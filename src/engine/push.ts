@@ -15,7 +15,7 @@ import { pushAnswerOf, sendUpstream } from './send-upstream.js';
 import type { Change, CommitOptions, RemoteResponse } from './ports.js';
 import { pendingOperationOf } from './views.js';
 import type { AppWrite, ClaimedWrite } from './write-waiters.js';
-import { planChanges, settleDone, settleRebase } from './settle.js';
+import { planChanges, settleDone, settleRebase, type VersionRule } from './settle.js';
 
 /** What happened to one op in this push; `answered`: its app got the server's answer (write-through, §3.9). */
 type OpResult =
@@ -23,6 +23,8 @@ type OpResult =
   | { readonly kind: 'failed' }
   | { readonly kind: 'held' }
   | { readonly kind: 'skipped' }
+  /** Completed by the server; its settlement is queued (counted once committed). */
+  | { readonly kind: 'settling' }
   | { readonly kind: 'stopped'; readonly reason: PushStopReason };
 
 /** What one push did, and how many of its completed ops were replays (not a waiting app's own write, §3.9). */
@@ -50,12 +52,13 @@ export async function pushLocked(ctx: EngineContext, explicit: boolean): Promise
       runtime.authBlockedAt = null;
     }
     let lastSeq = 0;
+    const pipeline: Pipeline = { queued: [], completed: 0, ahead: null };
     for (;;) {
       const batch = (await ctx.deps.store.listOps()).filter((op) => op.seq > lastSeq);
       if (batch.length === 0) break;
-      for (const listed of batch) {
+      for (const [i, listed] of batch.entries()) {
         lastSeq = listed.seq;
-        const result = await pushOne(ctx, listed, explicit);
+        const result = await pushOne(ctx, listed, explicit, pipeline, batch[i + 1] ?? null);
         if (result.kind === 'completed') {
           completed++;
           if (result.answered === true) answered++;
@@ -68,7 +71,11 @@ export async function pushLocked(ctx: EngineContext, explicit: boolean): Promise
         }
       }
       if (stopped !== null) break;
+      await settleQueued(ctx, pipeline);
     }
+    await settleQueued(ctx, pipeline);
+    await unmarkAhead(ctx, pipeline);
+    completed += pipeline.completed;
     if (stopped === null) runtime.stoppedPushes = 0;
     return { result: { completed, failed, held, stopped }, replayed: completed - answered };
   } finally {
@@ -96,11 +103,72 @@ async function withCurrent<T>(
   });
 }
 
-async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean): Promise<OpResult> {
+/**
+ * What a push carries from one op to the next (§3.4 with storage overlapping the network): completed ops whose
+ * settlement rides on the next commit (U-08, U-09), and the next op, already marked inflight (U-03) while this one
+ * was on the wire. Requests stay one at a time (U-01); only IndexedDB work overlaps them.
+ */
+interface Pipeline {
+  /** Completed by the server, settled by the next commit: the op as sent, its status, the server row, the version rule. */
+  readonly queued: (readonly [Op, number | null, Item | null, VersionRule])[];
+  /** Ops those commits removed (the rest were rebased and go again). */
+  completed: number;
+  /** The op marked ahead of its turn, as marked. */
+  ahead: Op | null;
+}
+
+/** U-03: inflight, attempted, one more attempt, the snapshot among the unconfirmed (U-11). */
+const markSent = (op: Op, now: number): Op =>
+  rememberSent({ ...op, state: 'inflight', attempted: true, attempts: op.attempts + 1, lastAttemptAt: now, blockedReason: null, nextAttemptAt: null });
+
+/**
+ * One commit while a request is on the wire: the queued settlements, each against its op as it is now, and the
+ * inflight mark of `next` (strict then, as every mark is). Relaxed settlements alone: losing one (power loss only)
+ * leaves the strict inflight mark, as a lost answer does (U-23), so the op is sent again and its 409/412/404/410
+ * adopted as its own echo (U-10, U-11).
+ */
+async function commitAhead(ctx: EngineContext, pipeline: Pipeline, next: Op | null): Promise<void> {
+  let rebased = 0;
+  await ctx.exclusive.run(async () => {
+    const changes: Change[] = [];
+    let completed = 0;
+    for (const [sent, status, serverRow, rule] of pipeline.queued.splice(0)) {
+      const current = await ctx.deps.store.getOp(sent.table, sent.itemId);
+      if (current?.seq !== sent.seq) continue; // purged or resolved meanwhile
+      const settled = await settleDone(ctx, { ...current, lastStatus: status }, sent.editCounter, serverRow, rule);
+      changes.push(...settled.changes);
+      if (settled.completed) completed++;
+      else rebased++;
+    }
+    const current = next && (await ctx.deps.store.getOp(next.table, next.itemId));
+    const ahead = current?.seq === next?.seq && current?.state === 'pending' ? markSent(current, ctx.deps.clock.now()) : null;
+    if (ahead) changes.push({ kind: 'put-op', op: ahead });
+    if (changes.length > 0 && !(await ctx.commit(changes, { durability: ahead ? 'strict' : 'relaxed' })).ok) throw new SyncError('storage_full');
+    pipeline.completed += completed;
+    pipeline.ahead ??= ahead;
+  });
+  if (rebased > 0) await ctx.deps.scheduler.schedule(); // rebased: they go again (U-09)
+}
+
+/** Commits the queued settlements now. */
+const settleQueued = (ctx: EngineContext, pipeline: Pipeline): Promise<void> =>
+  pipeline.queued.length > 0 ? commitAhead(ctx, pipeline, null) : Promise.resolve();
+
+/** The push ends before the op marked ahead was sent: pending again, that attempt uncounted (still attempted: never wrong to be). */
+async function unmarkAhead(ctx: EngineContext, pipeline: Pipeline): Promise<void> {
+  const ahead = pipeline.ahead;
+  pipeline.ahead = null;
+  if (ahead) await withCurrent(ctx, ahead, (c) => Promise.resolve({ changes: c.state === 'inflight' ? [{ kind: 'put-op', op: { ...c, state: 'pending', attempts: c.attempts - 1 } }] : [], value: null }));
+}
+
+async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean, pipeline: Pipeline, next: Op | null): Promise<OpResult> {
   const now = ctx.deps.clock.now();
   if (listed.state === 'failed' || listed.state === 'held') return { kind: 'skipped' }; // U-02
   const { authorization, zumoAuth } = ctx.credentials.current();
-  if (!mayPush(listed, identityOf(authorization ?? null, zumoAuth ?? null))) {
+  const identity = identityOf(authorization ?? null, zumoAuth ?? null);
+  // The next op is marked ahead only when its own turn would send it (U-02, U-15, U-17).
+  const sendable = (o: Op | null): o is Op => o?.state === 'pending' && mayPush(o, identity) && (explicit || o.nextAttemptAt === null || o.nextAttemptAt <= now);
+  if (!mayPush(listed, identity)) {
     // U-17: made under another identity; it waits.
     if (listed.blockedReason !== 'identity') {
       await withCurrent(ctx, listed, (c) => Promise.resolve({ changes: [{ kind: 'put-op', op: { ...c, blockedReason: 'identity' } }], value: null }));
@@ -115,19 +183,36 @@ async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean): Promi
   for (;;) {
     // U-03: persisted inflight and attempted before the request leaves, the snapshot among the unconfirmed (U-11).
     // Strict: an insert whose mark is lost reads as never attempted, and a later delete would drop it (W-06), leaving a server orphan.
+    // Marked ahead while the previous request was on the wire, it goes as marked unless edited since.
+    const ahead = pipeline.ahead?.seq === op.seq ? pipeline.ahead : null;
+    if (ahead) pipeline.ahead = null;
     const sent: Op | null = await withCurrent(ctx, op, (c) => {
       if (c.state === 'failed' || c.state === 'held') return Promise.resolve({ changes: [], value: null });
-      const marked = rememberSent({ ...c, state: 'inflight', attempted: true, attempts: c.attempts + 1, lastAttemptAt: now, blockedReason: null, nextAttemptAt: null });
+      if (c.state === 'inflight' && c.editCounter === ahead?.editCounter) return Promise.resolve({ changes: [], value: c as Op | null });
+      const marked = markSent(ahead && c.state === 'inflight' ? { ...c, attempts: c.attempts - 1 } : c, now);
       return Promise.resolve({ changes: [{ kind: 'put-op', op: marked }], value: marked as Op | null });
     });
     if (sent === null) return { kind: 'skipped' };
     const credentials = ctx.credentials.generation;
-    const outcome = { ...(await sendOp(ctx, sent, ctx.waiters.sending(sent.seq, sent.editCounter))), credentials };
+    const sending = sendOp(ctx, sent, ctx.waiters.sending(sent.seq, sent.editCounter));
+    // While it is on the wire: earlier settlements, and the next op's mark.
+    const committed = commitAhead(ctx, pipeline, rounds === 0 && sendable(next) ? next : null).catch((error: unknown) => error ?? 0);
+    const outcome = { ...(await sending), credentials };
+    const failure = await committed;
+    if (failure !== undefined) throw failure;
     // An echo of an earlier attempt is resent at once (U-11): its app, if any, waits for that answer. (An insert
     // over a tombstone is rebased as an undelete only in a replay: a waiting app gets the server's 409, S-09.)
     const resent = outcome.outcome.kind === 'adopt-rebase' && !(sent.kind === 'insert' && isTombstone(outcome.outcome.serverRow));
     const claimed: ClaimedWrite | null = resent ? null : ctx.waiters.claim(sent.seq);
+    const done = outcome.outcome.kind === 'done' || outcome.outcome.kind === 'done-gone' || outcome.outcome.kind === 'adopt' ? outcome.outcome : null;
+    if (claimed === null && done !== null) {
+      // Batched: settled by the commit made while the next request is on the wire, or at the push's end.
+      pipeline.queued.push([sent, outcome.response.kind === 'response' ? outcome.response.status : null, done.serverRow, done.kind === 'adopt' ? 'adopt' : 'append']);
+      return { kind: 'settling' };
+    }
+    await settleQueued(ctx, pipeline);
     const result: Applied = claimed === null ? await applyOutcome(ctx, sent, outcome, rounds) : await answerWaiting(ctx, sent, outcome, rounds, claimed);
+    if (result.kind === 'stopped') await unmarkAhead(ctx, pipeline);
     if (result.kind !== 'resend') return result;
     rounds++;
     op = result.op;

@@ -79,7 +79,7 @@ export async function writeThrough(
 
 /** Run under the write mutex, so no push marks the op inflight between the check and the registration. */
 async function planWrite(ctx: EngineContext, http: HttpRequest, request: WriteRequest, written: LocalWrite & { readonly op: Op }): Promise<Plan> {
-  const ops = await ctx.deps.store.listOps();
+  const ops = await ctx.ops.list();
   const op = ops.find((o) => o.seq === written.op.seq);
   if (op === undefined || op.editCounter !== written.op.editCounter) return { kind: 'local' };
   if (request.kind === 'undelete' || (request.kind === 'update' && request.undelete) || op.kind !== OP_KIND[request.kind] || op.undelete === true) {

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
   conflictStatusOf, errorResponse, formatConflict, formatCreated, formatDeleted, formatError, formatItem, formatList,
-  formatNotModified, ifMatchPasses, ifNoneMatchHits, pageLimit, resolveTarget, validateWriteBody,
+  formatNotModified, ifMatchPasses, ifNoneMatchHits, pageLimit, pagingOf, resolveTarget, validateWriteBody,
   type TableRequest, type TableResponse, type WriteBody,
 } from '../core/dialect/index.js';
 import { SyncError } from '../core/errors.js';
 import type { FieldValue } from '../core/item.js';
 import type { OwnerScope, RowStore, StoredRow, WriteDecision } from './row-store.js';
 import { storedItem } from './stored-item.js';
+import { isSyncRead, PULL_TOP_HEADER, syncReadSettings } from './sync-read.js';
 import type { TableConfig } from './table-config.js';
 
 /** What answering one parsed request needs. */
@@ -47,7 +48,9 @@ export async function handleTableRequest(request: TableRequest, ctx: HandleConte
   switch (request.kind) {
     case 'list': {
       const { query } = request;
-      const limit = pageLimit(request, table);
+      const sync = isSyncRead(query) ? syncReadSettings(table, pagingOf(request.dialect, table).maxTop) : null;
+      const settings = sync ?? table;
+      const limit = pageLimit(request, settings);
       const result = await store.list(
         table,
         { filter: query.filter, orderBy: query.orderBy, skip: query.skip, limit: limit + 1, includeDeleted: query.includeDeleted, count: query.count },
@@ -55,7 +58,8 @@ export async function handleTableRequest(request: TableRequest, ctx: HandleConte
       );
       if (!result.ok) return formatError(result.error);
       const items = result.value.rows.map((row) => storedItem(row, table));
-      return formatList(request, table, { items, hasMore: false, count: result.value.count });
+      const answer = formatList(request, settings, { items, hasMore: false, count: result.value.count });
+      return sync === null ? answer : { ...answer, headers: { ...answer.headers, [PULL_TOP_HEADER]: String(sync.pageSize) } };
     }
     case 'get': {
       const row = await store.get(table, request.id, owner);

@@ -10,6 +10,7 @@ import type { ChangeFeed } from './change-feed.js';
 import { registerChangeFeedRoute } from './change-feed-route.js';
 import type { Database } from './database.js';
 import { handleTableRequest } from './handle-table-request.js';
+import { PULL_TOP_HEADER } from '../core/pull-query.js';
 import type { RowStore } from './row-store.js';
 import type { TableConfig } from './table-config.js';
 
@@ -126,7 +127,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   await app.register(cors, {
     origin: options.corsOrigins === undefined ? '*' : [...options.corsOrigins],
     methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
-    exposedHeaders: ['ETag', 'Link', 'Location', 'Last-Modified'],
+    exposedHeaders: ['ETag', 'Link', 'Location', 'Last-Modified', PULL_TOP_HEADER],
     strictPreflight: false,
     optionsSuccessStatus: 204,
   });

@@ -20,10 +20,8 @@ export const STORES = {
 } as const;
 
 export const INDEXES = {
-  rowsByTable: 'table',
   rowsByUpdatedAt: 'updatedAt',
   opsByItem: 'tableItem',
-  opsByState: 'state',
   opsByTable: 'table',
   conflictsByTable: 'table',
 } as const;
@@ -46,15 +44,16 @@ function rewriteEach(tx: IDBTransaction, name: string, change: (value: Record<st
 /**
  * Index i upgrades version i to i + 1. Version 1 is the first released schema; version 2 adds the
  * ops `table` index and gives every sync state the `complete` flag (F-04) in place; version 3 gives
- * every row its `updatedAt` order key `u` and indexes `[table, u]` (the cold read path).
+ * every row its `updatedAt` order key `u` and indexes `[table, u]` (the cold read path); version 4
+ * drops the rows `table` and ops `state` indexes, which nothing reads.
  */
 export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     const rows = db.createObjectStore(STORES.rows, { keyPath: ['table', 'id'] });
-    rows.createIndex(INDEXES.rowsByTable, 'table');
+    rows.createIndex('table', 'table'); // dropped in version 4
     const ops = db.createObjectStore(STORES.ops, { keyPath: 'seq', autoIncrement: true });
     ops.createIndex(INDEXES.opsByItem, ['table', 'itemId'], { unique: true });
-    ops.createIndex(INDEXES.opsByState, 'state');
+    ops.createIndex('state', 'state'); // dropped in version 4
     db.createObjectStore(STORES.syncState, { keyPath: ['table', 'queryId'] });
     const conflicts = db.createObjectStore(STORES.conflicts, { keyPath: 'opSeq' });
     conflicts.createIndex(INDEXES.conflictsByTable, 'table');
@@ -67,6 +66,11 @@ export const MIGRATIONS: readonly Migration[] = [
   (_db, tx) => {
     tx.objectStore(STORES.rows).createIndex(INDEXES.rowsByUpdatedAt, ['table', 'u']);
     rewriteEach(tx, STORES.rows, (value) => ({ ...value, u: updatedAtKey(value['item'] as Item) }));
+  },
+  // Unread indexes only cost every write an entry: rows are read by their `[table, id]` key range, ops never by state.
+  (_db, tx) => {
+    tx.objectStore(STORES.rows).deleteIndex('table');
+    tx.objectStore(STORES.ops).deleteIndex('state');
   },
 ];
 

@@ -133,6 +133,14 @@ export function createLocalStore(db: IDBDatabase): LocalStore {
       const record = await read<RowRecord | undefined>(STORES.rows, (s) => s.get([table, id]));
       return record === undefined ? null : rowOf(record);
     },
+    getRowsById: (table, ids) =>
+      new Promise((resolve, reject) => {
+        const tx = db.transaction(STORES.rows, 'readonly');
+        const store = tx.objectStore(STORES.rows);
+        const requests = ids.map((id) => store.get([table, id]) as IDBRequest<RowRecord | undefined>);
+        tx.oncomplete = () => resolve(requests.flatMap((r) => (r.result === undefined ? [] : [rowOf(r.result)])));
+        tx.onerror = () => reject(tx.error ?? new Error('IndexedDB read failed'));
+      }),
     async getRows(table) {
       // In slices: one getAll of a 1M-row table is one enormous message and a long stall.
       const rows: StoredRow[] = [];

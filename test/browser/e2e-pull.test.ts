@@ -14,7 +14,8 @@ import { listShape, openApp, pageApi, syncApi, useStack, waitForPull, type Answe
 
 const schema = uniqueSchema('e2e_pull');
 const stack = useStack({
-  server: { databaseUrl: TEST_DATABASE_URL, databaseSchema: schema },
+  // A configured page size holds for pulls too (no bigger sync pages), so L-08's drain runs across 100-row pages.
+  server: { databaseUrl: TEST_DATABASE_URL, databaseSchema: schema, tables: [{ name: 'todoitem', softDelete: true, pageSize: 100 }] },
   cleanup: () => dropSchema(schema),
 });
 let sql: pg.Pool;
@@ -148,6 +149,36 @@ describe('e2e-pull', () => {
     await syncApi(app.page).pull();
     expect(gets(again)[0]!.url.searchParams.get('$filter')).toContain('cast(2026-01-01T00:00:03.995Z,Edm.DateTimeOffset)');
 
+    expect([...app.devtools.errors]).toEqual([]);
+    await app.close();
+  });
+  test('L-06 L-11 with prefetch: the worker stopped while page n commits and page n+1 is on the wire resumes from a stored page; every row arrives', async () => {
+    await sql.query('delete from todoitem');
+    // 450 rows a millisecond apart: pages of 100, each fetched while the one before it commits.
+    await sql.query(`
+      insert into todoitem (id, created_at, updated_at, version, deleted, data)
+      select 'p' || lpad(i::text, 4, '0'), at, at, encode(int8send(nextval('tablesync_version')), 'base64'), false, jsonb_build_object('rank', i)
+      from (select i, timestamptz '2026-02-01 00:00:00+00' + i * interval '1 millisecond' as at from generate_series(0, 449) as i) rows`);
+    const pullGets = (s: Sent): boolean => s.method === 'GET' && s.url.searchParams.get('__includeDeleted') === 'true';
+    let seen = 0;
+    // The third page's answer is held: by then the second page's rows and cursor are being committed.
+    const held = stack.proxy.holdAnswer((s) => pullGets(s) && ++seen === 3);
+    const app = await openApp(stack.browser, stack.proxy, '/index.html');
+    const api = pageApi(app.page);
+    void api.list().catch(() => undefined); // the first read starts the pull (F-04)
+    const third = await held.arrived;
+    expect(items(third)).toHaveLength(100);
+    await app.devtools.stopAllWorkers();
+    held.release();
+
+    const restartedAt = stack.proxy.sent.length;
+    await syncApi(app.page).pull();
+    const local = await allLocal(api);
+    expect(local.map((r) => r['id'])).toEqual(Array.from({ length: 450 }, (_, i) => `p${String(i).padStart(4, '0')}`));
+    // Resumed from a committed page's watermark (page 1's or page 2's last row, less the overlap), not from the start.
+    const resumed = stack.proxy.sent.slice(restartedAt).filter(pullGets);
+    const from = resumed[0]!.url.searchParams.get('$filter');
+    expect(['updatedAt ge cast(2026-01-31T23:59:59.099Z,Edm.DateTimeOffset)', 'updatedAt ge cast(2026-01-31T23:59:59.198Z,Edm.DateTimeOffset)']).toContain(from);
     expect([...app.devtools.errors]).toEqual([]);
     await app.close();
   });

@@ -250,4 +250,17 @@ describe.each(DATABASES)('reads on %s', (kind) => {
     }
     expect(ids((await api('GET', '/tables/todoitem?foo=bar&x', { dialect: 'v2' })).body)).toEqual(LIVE);
   });
+  test('sync reads (a pull: $top, __includeDeleted=true, $orderby=updatedAt first, no $skip) get pages of up to 1000 rows and say so; other reads, and tables with a page size, keep theirs', async () => {
+    const pull = '$orderby=updatedAt,id&$top=1000&__includeDeleted=true';
+    const sync = await api('GET', `/tables/bulk?${pull}`, { dialect: 'v3' });
+    expect([ids(sync.body).length, sync.headers.get('x-tablesync-pull-top'), (sync.body as { nextLink?: string }).nextLink]).toEqual([BULK, '1000', undefined]);
+    const plain = await api('GET', '/tables/bulk?$orderby=updatedAt,id&$top=1000', { dialect: 'v3' });
+    expect([ids(plain.body).length, plain.headers.get('x-tablesync-pull-top')]).toEqual([100, null]);
+    const skipped = await api('GET', `/tables/bulk?${pull}&$skip=10`, { dialect: 'v3' });
+    expect([ids(skipped.body).length, skipped.headers.get('x-tablesync-pull-top')]).toEqual([100, null]);
+    const configured = await api('GET', `/tables/pages?${pull}`, { dialect: 'v3' });
+    expect([ids(configured.body).length, configured.headers.get('x-tablesync-pull-top')]).toEqual([2, null]);
+    const v2 = await api('GET', `/tables/bulk?${pull.replace('1000', '300')}`, { dialect: 'v2' });
+    expect([ids(v2.body).length, v2.headers.get('x-tablesync-pull-top')]).toEqual([300, '1000']);
+  });
 });

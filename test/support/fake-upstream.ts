@@ -7,7 +7,10 @@
 import { formatDateTime } from '../../src/core/dates.js';
 import { errorResponse, formatError } from '../../src/core/dialect/format-error.js';
 import { formatConflict, formatCreated, formatDeleted, formatItem, formatNotModified } from '../../src/core/dialect/format-item.js';
+import { pagingOf } from '../../src/core/dialect/dialect-facts.js';
 import { formatList, pageLimit } from '../../src/core/dialect/format-list.js';
+import { PULL_TOP_HEADER } from '../../src/core/pull-query.js';
+import { isSyncRead, syncReadSettings } from '../../src/server/sync-read.js';
 import { parseTableRequest } from '../../src/core/dialect/parse-table-request.js';
 import { ifMatchPasses, ifNoneMatchHits } from '../../src/core/dialect/precondition.js';
 import { resolveTarget } from '../../src/core/dialect/resolve-target.js';
@@ -30,6 +33,8 @@ export interface FakeTable {
   readonly softDelete?: boolean;
   readonly pageSize?: number | null;
   readonly maxTop?: number | null;
+  /** Pages sync reads as the reference server does, offering bigger pages (src/server/sync-read.ts). */
+  readonly syncReads?: boolean;
 }
 
 export interface FakeUpstreamOptions {
@@ -81,6 +86,7 @@ export function createFakeUpstream(options: FakeUpstreamOptions): FakeUpstream {
   const settings = new Map<string, TableSettings>(
     options.tables.map((t) => [t.name, { name: t.name, softDelete: t.softDelete ?? true, pageSize: t.pageSize ?? null, maxTop: t.maxTop ?? null, strict: false }]),
   );
+  const syncReadTables = new Set(options.tables.filter((t) => t.syncReads === true).map((t) => t.name));
   const data = new Map<string, Map<string, Item>>(options.tables.map((t) => [t.name, new Map()]));
   let tick = Date.UTC(2025, 0, 1);
   const now = options.now ?? (() => (tick += 1));
@@ -133,8 +139,11 @@ export function createFakeUpstream(options: FakeUpstreamOptions): FakeUpstream {
       case 'list': {
         const visible = [...rows.values()].filter((r) => request.query.includeDeleted || !isTombstone(r));
         const { filter, orderBy, skip } = request.query;
-        const page = runQuery(visible, { filter, orderBy, skip, limit: pageLimit(request, tableSettings), select: null });
-        return formatList(request, tableSettings, page);
+        const sync = syncReadTables.has(request.table) && isSyncRead(request.query) ? syncReadSettings(tableSettings, pagingOf(request.dialect, tableSettings).maxTop) : null;
+        const paged = sync ?? tableSettings;
+        const page = runQuery(visible, { filter, orderBy, skip, limit: pageLimit(request, paged), select: null });
+        const answer = formatList(request, paged, page);
+        return sync === null ? answer : { ...answer, headers: { ...answer.headers, [PULL_TOP_HEADER]: String(sync.pageSize) } };
       }
       case 'get': {
         const target = resolveTarget(request, rows.get(request.id) ?? null);

@@ -137,6 +137,17 @@ export function describeLocalStoreContract(name: string, makeStore: () => Promis
       expect(await store.getRow('t', 'zz')).toBeNull();
     });
 
+    test('getRowsById reads the rows of the given ids that exist, of one table', async () => {
+      const store = await makeStore();
+      await store.commit([
+        { kind: 'put-row', row: row('t', 'b') },
+        { kind: 'put-row', row: row('u', 'a') },
+        { kind: 'put-row', row: row('t', 'a') },
+      ]);
+      expect((await store.getRowsById('t', ['b', 'zz', 'a'])).map((r) => [r.table, r.id])).toEqual([['t', 'b'], ['t', 'a']]);
+      expect(await store.getRowsById('u', [])).toEqual([]);
+    });
+
     test('appended ops get ascending seqs, returned in order; listOps is ascending and filters by table', async () => {
       const store = await makeStore();
       const first = await store.commit([{ kind: 'append-op', op: newOp('t', 'a') }, { kind: 'append-op', op: newOp('u', 'b') }]);

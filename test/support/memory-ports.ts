@@ -75,6 +75,12 @@ export function createMemoryLocalStore(): MemoryLocalStore {
       const row = rows.get(rowKey(table, id));
       return Promise.resolve(row ? clone(row) : null);
     },
+    getRowsById(table, ids) {
+      return Promise.resolve(ids.flatMap((id) => {
+        const row = rows.get(rowKey(table, id));
+        return row ? [clone(row)] : [];
+      }));
+    },
     getRows(table) {
       getRowsCalls++;
       const list = [...rows.values()].filter((r) => r.table === table).sort(byId).map(clone);

@@ -24,15 +24,17 @@ function recordCommits(h: Harness): Recorded[] {
 }
 
 /** Power loss after every relaxed commit: it is acknowledged but never lands (strict ones do) until `restore`. */
-function loseRelaxedCommits(h: Harness): { readonly lost: () => number; restore(): void } {
+function loseRelaxedCommits(h: Harness): { readonly lost: () => number; readonly lostSettlements: () => number; restore(): void } {
   const commit = h.store.commit;
   let lost = 0;
+  let lostSettlements = 0;
   h.store.commit = (changes, options): Promise<CommitResult> => {
     if (options?.durability !== 'relaxed') return commit(changes, options);
     lost++;
+    if (changes.some((c) => c.kind === 'delete-op')) lostSettlements++;
     return Promise.resolve({ ok: true, appendedSeqs: [] });
   };
-  return { lost: () => lost, restore: () => void (h.store.commit = commit) };
+  return { lost: () => lost, lostSettlements: () => lostSettlements, restore: () => void (h.store.commit = commit) };
 }
 
 describe('commit durability per path', () => {
@@ -87,27 +89,68 @@ describe('commit durability per path', () => {
   });
 });
 
+describe('push: storage overlaps the network', () => {
+  test('U-03 with batched settlements: the next mark and the earlier settlements commit while a request is on the wire', async () => {
+    const h = createHarness();
+    await h.ready();
+    for (const id of ['a', 'b', 'c']) await h.request('POST', '/tables/todo', { body: { id } });
+    const recorded = recordCommits(h);
+    // What the store holds each time the server receives a request.
+    const seen: string[][] = [];
+    h.server.onRequest(() => void seen.push(h.ops().map((o) => `${o.itemId}:${o.state}:${o.attempts}`)));
+    expect(await h.engine.push()).toEqual({ completed: 3, failed: 0, held: 0, stopped: null });
+    expect(seen).toEqual([
+      ['a:inflight:1', 'b:pending:0', 'c:pending:0'],
+      ['a:inflight:1', 'b:inflight:1', 'c:pending:0'],
+      ['b:inflight:1', 'c:inflight:1'],
+    ]);
+    expect(recorded).toEqual([
+      { durability: 'strict', kinds: ['put-op'], states: ['inflight'] },
+      { durability: 'strict', kinds: ['put-op'], states: ['inflight'] },
+      { durability: 'strict', kinds: ['delete-op', 'delete-conflict', 'put-row', 'put-op'], states: ['inflight'] },
+      { durability: 'relaxed', kinds: ['delete-op', 'delete-conflict', 'put-row'], states: [] },
+      { durability: 'relaxed', kinds: ['delete-op', 'delete-conflict', 'put-row'], states: [] },
+    ]);
+    expect(h.ops()).toEqual([]);
+    expect(h.rows().map((r) => r.item['version'] !== undefined)).toEqual([true, true, true]);
+  });
+
+  test('a push stopped with the next op marked ahead puts it back: pending, the unsent attempt uncounted (still marked attempted, which is never wrong)', async () => {
+    const h = createHarness();
+    await h.ready();
+    for (const id of ['a', 'b']) await h.request('POST', '/tables/todo', { body: { id } });
+    h.server.inject({ kind: 'status', status: 503 }, { match: (r) => r.path === '/tables/todo' });
+    expect(await h.engine.push()).toMatchObject({ completed: 0, stopped: 'backoff' });
+    expect(h.server.requests).toHaveLength(1);
+    expect(h.ops().map((o) => [o.itemId, o.state, o.attempted, o.attempts])).toEqual([
+      ['a', 'pending', true, 1],
+      ['b', 'pending', true, 0],
+    ]);
+  });
+});
+
 describe('a lost relaxed commit is repaired by replay', () => {
-  test('U-23 with U-11: settlements lost to power loss replay each insert, update and delete once; the 409/412/404 is adopted', async () => {
+  test('U-23 with U-11: settlements lost to power loss replay the insert and the delete once; the 409/410 is adopted', async () => {
     const h = createHarness();
     h.server.write('todo', { id: 'u', text: 'base' });
     h.server.write('todo', { id: 'd', text: 'gone soon' });
     await h.ready();
-    await h.request('POST', '/tables/todo', { body: { id: 'i', text: 'new' } });
     await h.request('PATCH', '/tables/todo/u', { body: { text: 'edited' } });
     await h.request('DELETE', '/tables/todo/d');
+    await h.request('POST', '/tables/todo', { body: { id: 'i', text: 'new' } });
     const power = loseRelaxedCommits(h);
     expect(await h.engine.push()).toMatchObject({ completed: 3 });
-    expect(power.lost()).toBe(3);
-    // The power comes back: the strict inflight marks survived, the settlements did not.
+    // The update's settlement rode on the insert's strict inflight mark; the last two were relaxed commits of their own.
+    expect(power.lostSettlements()).toBe(2);
+    // The power comes back: the strict inflight marks survived, the relaxed settlements did not.
     power.restore();
     await h.restart();
     expect(h.ops().map((o) => [o.itemId, o.state, o.attempted])).toEqual([
-      ['i', 'pending', true],
-      ['u', 'pending', true],
       ['d', 'pending', true],
+      ['i', 'pending', true],
     ]);
-    expect(await h.engine.push()).toEqual({ completed: 3, failed: 0, held: 0, stopped: null });
+    expect(await h.engine.push()).toEqual({ completed: 2, failed: 0, held: 0, stopped: null });
+    expect(h.server.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.status}`)).toEqual(['PUT 200', 'DELETE 204', 'POST 201', 'DELETE 410', 'POST 409']);
     expect(h.ops()).toEqual([]);
     expect(await h.engine.conflicts()).toEqual([]);
     expect(h.rows().map((r) => [r.id, r.item['text']])).toEqual([

@@ -151,7 +151,7 @@ describe('façade', () => {
   test('the façade never throws: a broken store answers 500 internal_error', async () => {
     const h = createHarness();
     await h.ready();
-    h.store.getOp = () => Promise.reject(new Error('boom'));
+    h.store.commit = () => Promise.reject(new Error('boom'));
     const res = await h.request('POST', '/tables/todo', { body: { id: 'a' } });
     expect([res.status, json(res.body)['code']]).toEqual([500, 'internal_error']);
   });

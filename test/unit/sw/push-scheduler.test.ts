@@ -29,3 +29,22 @@ test('U-21: without SyncManager, or when register fails, the fallback runs inste
   expect(fallback).toHaveBeenCalledTimes(2);
   expect(register).toHaveBeenCalledTimes(1);
 });
+
+test('U-20: a tag registered and not yet fired is not registered again; after its sync event, or a failed register, the next write registers', async () => {
+  let fail = false;
+  const register = vi.fn(async () => {
+    if (fail) throw new DOMException('denied', 'NotAllowedError');
+  });
+  const fallback = vi.fn();
+  const scheduler = createPushScheduler(scope({ syncManager: true, register }), fallback);
+  await scheduler.schedule();
+  await scheduler.schedule();
+  expect(register).toHaveBeenCalledTimes(1);
+  scheduler.fired();
+  fail = true;
+  await scheduler.schedule();
+  fail = false;
+  await scheduler.schedule();
+  expect(register).toHaveBeenCalledTimes(3);
+  expect(fallback).toHaveBeenCalledTimes(1);
+});

@@ -1,0 +1,78 @@
+import { describe, expect, test } from 'vitest';
+import type { CommitResult } from '../../../src/engine/ports.js';
+import { SYNC_READ_TOP } from '../../../src/server/sync-read.js';
+import { createHarness } from './harness.js';
+
+const N = 5;
+const query = (path: string): URLSearchParams => new URLSearchParams(path.slice(path.indexOf('?') + 1));
+
+/** A table of `count` rows, one millisecond each, so pages scan rather than drain. */
+function seeded(count: number, options: { readonly pageSize?: number; readonly syncReads?: boolean } = {}) {
+  const h = createHarness({
+    tables: [{ name: 'todo', ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }) }],
+    upstreamTables: [{ name: 'todo', ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }), ...(options.syncReads ? { syncReads: true } : {}) }],
+  });
+  for (let i = 0; i < count; i++) {
+    h.server.write('todo', { id: `r${String(i).padStart(5, '0')}` });
+    h.clock.advance(1);
+  }
+  return h;
+}
+
+describe('pull: page n+1 on the wire while page n commits', () => {
+  test('L-06 with prefetch: the next request leaves before the page commits, and the cursor moves only with a committed page', async () => {
+    const h = seeded(12, { pageSize: N });
+    await h.engine.start();
+    const events: string[] = [];
+    h.server.onRequest(() => void events.push(`GET ${h.server.requests.length + 1}`));
+    const commit = h.store.commit.bind(h.store);
+    h.store.commit = async (changes, options): Promise<CommitResult> => {
+      const state = changes.find((c) => c.kind === 'put-sync-state');
+      const result = await commit(changes, options);
+      if (state?.kind === 'put-sync-state') events.push(`commit ${state.state.watermark?.raw ?? 'none'}`);
+      return result;
+    };
+    await h.engine.pull({ table: 'todo', push: false });
+    const rows = h.server.rows('todo');
+    const lastOf = (page: number): string => rows[Math.min(rows.length, page * (N - 1) + 1) - 1]?.['updatedAt'] as string;
+    // Pages overlap by one row (ge the last row's millisecond): page 1 ends at row 5, page 2 at row 9, page 3 (short: the end) at 12.
+    expect(events).toEqual(['GET 1', 'GET 2', `commit ${lastOf(1)}`, 'GET 3', `commit ${lastOf(2)}`, `commit ${lastOf(3)}`]);
+    expect(h.rows()).toHaveLength(12);
+  });
+
+  test('L-11 with prefetch: the worker killed while page n commits and page n+1 is fetched resumes from page n−1; every row arrives once', async () => {
+    const h = seeded(12, { pageSize: N });
+    await h.engine.start();
+    // The second page's commit never lands: the worker dies in it, with the third page already fetched.
+    const commit = h.store.commit.bind(h.store);
+    let pageCommits = 0;
+    h.store.commit = (changes, options): Promise<CommitResult> => {
+      if (changes.some((c) => c.kind === 'put-sync-state') && ++pageCommits === 2) return Promise.reject(new Error('worker stopped'));
+      return commit(changes, options);
+    };
+    await expect(h.engine.pull({ table: 'todo', push: false })).rejects.toThrow('worker stopped');
+    expect(h.server.requests).toHaveLength(3);
+    const stored = h.store.snapshot().syncStates[0];
+    expect(stored?.watermark?.raw).toBe(h.server.rows('todo')[N - 1]?.['updatedAt']);
+    expect(h.rows().map((r) => r.id)).toEqual(h.server.rows('todo').slice(0, N).map((r) => r['id']));
+    h.store.commit = commit;
+    await h.restart();
+    const written: string[] = [];
+    h.store.onCommit((changes) => written.push(...changes.flatMap((c) => (c.kind === 'put-row' ? [c.row.id] : []))));
+    await h.engine.pull({ table: 'todo', push: false });
+    expect(h.rows().map((r) => r.id)).toEqual(h.server.rows('todo').map((r) => r['id']));
+    // Resumed from page 1's watermark (minus the overlap): rows already stored are not written again.
+    expect(written).toEqual(h.server.rows('todo').slice(N).map((r) => r['id']));
+  });
+
+  test('a server offering bigger pages for pulls is asked for them from the second request on; one that does not keeps N', async () => {
+    const offering = seeded(2500, { syncReads: true });
+    await offering.engine.pull({ table: 'todo', push: false });
+    expect(offering.server.requests.map((r) => query(r.path).get('$top'))).toEqual(['100', String(SYNC_READ_TOP), String(SYNC_READ_TOP), String(SYNC_READ_TOP)]);
+    expect(offering.rows()).toHaveLength(2500);
+    const plain = seeded(250);
+    await plain.engine.pull({ table: 'todo', push: false });
+    expect(plain.server.requests.map((r) => query(r.path).get('$top'))).toEqual(['100', '100', '100']);
+    expect(plain.rows()).toHaveLength(250);
+  });
+});
