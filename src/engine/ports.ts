@@ -100,7 +100,7 @@ export interface LocalStore {
   commit(changes: readonly Change[], options?: CommitOptions): Promise<CommitResult>;
 }
 
-/** Small persisted key-value state: config, observed dialect per table (idb-keyval in the worker). */
+/** Small persisted key-value state: config, observed dialect per table (the database's `meta` store in the worker). */
 export interface MetaStore {
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;

@@ -6,6 +6,7 @@ import type { Op } from '../../src/core/op.js';
 import type { Change, CommitOptions, CommitResult, ConflictRecord, LocalStore, StoredRow, SyncStateRecord, WalkOrder } from '../../src/engine/ports.js';
 import { INDEXES, STORES } from './database.js';
 import { updatedAtKey } from './order-key.js';
+import { settle } from './request.js';
 
 type StoreName = (typeof STORES)[keyof typeof STORES];
 
@@ -37,12 +38,6 @@ const storeOf = (change: Change): StoreName => {
 
 const isQuota = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'QuotaExceededError';
-
-const settle = <T>(request: IDBRequest<T>): Promise<T> =>
-  new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
-  });
 
 /** Issues one change's request inside `tx`; an `append-op` returns its request so the seq can be read. */
 function apply(tx: IDBTransaction, change: Change): IDBRequest<IDBValidKey> | null {

@@ -1,18 +1,20 @@
-/** The engine's MetaStore: idb-keyval's `get`/`set` over our own database's `meta` store. */
-import { get, set, type UseStore } from 'idb-keyval';
+/** The engine's MetaStore: keys and values in our own database's `meta` store. */
 import type { MetaStore } from '../../src/engine/ports.js';
 import { STORES } from './database.js';
-
-/** A `UseStore` over an already open database, so idb-keyval never opens one itself. */
-export function useMetaStore(db: IDBDatabase): UseStore {
-  return (mode, callback) => Promise.resolve(callback(db.transaction(STORES.meta, mode).objectStore(STORES.meta)));
-}
+import { settle } from './request.js';
 
 /** Creates the MetaStore over an open tablesync database. */
 export function createMetaStore(db: IDBDatabase): MetaStore {
-  const store = useMetaStore(db);
+  const store = (mode: IDBTransactionMode): IDBObjectStore => db.transaction(STORES.meta, mode).objectStore(STORES.meta);
   return {
-    get: <T>(key: string) => get<T>(key, store),
-    set: (key, value) => set(key, value, store),
+    get: <T>(key: string) => settle(store('readonly').get(key)) as Promise<T | undefined>,
+    // Resolves once the value is committed, not merely written.
+    set: (key, value) =>
+      new Promise((resolve, reject) => {
+        const meta = store('readwrite');
+        meta.put(value, key);
+        meta.transaction.oncomplete = () => resolve();
+        meta.transaction.onabort = () => reject(meta.transaction.error ?? new Error('IndexedDB write aborted'));
+      }),
   };
 }

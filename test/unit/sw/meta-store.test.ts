@@ -15,3 +15,12 @@ test('get/set round-trip through our own meta store, opening no other database',
   expect(open).not.toHaveBeenCalled();
   db.close();
 });
+
+test('set resolves once committed; a value IndexedDB cannot store rejects and keeps the stored one', async () => {
+  const db = await openDatabase({ factory: new IDBFactory() });
+  const meta = createMetaStore(db);
+  await meta.set('config', { upstream: '' });
+  await expect(meta.set('config', { upstream: () => undefined })).rejects.toThrow();
+  expect(await createMetaStore(db).get('config')).toEqual({ upstream: '' });
+  db.close();
+});
