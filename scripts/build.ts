@@ -22,6 +22,8 @@ export const BUNDLES: readonly BundleSpec[] = [
   { entry: 'sw/index.ts', format: 'iife', fileName: 'tablesync-sw.js' },
   // `tablesync/sw`: installTablesync(options) for module workers and bundlers.
   { entry: 'sw/module.ts', format: 'es', fileName: 'tablesync-sw.mjs' },
+  // The app-shell add-on the classic worker imports only when it caches the shell (sw/index.ts).
+  { entry: 'sw/shell.ts', format: 'iife', fileName: 'tablesync-shell.js' },
   { entry: 'src/client/script.ts', format: 'iife', fileName: 'tablesync.js' },
   { entry: 'src/client/index.ts', format: 'es', fileName: 'tablesync.mjs' },
   // Loaded by the drop-in only for a page that uses the elements; the npm export `./elements`.

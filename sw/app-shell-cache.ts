@@ -70,6 +70,12 @@ const noStore = (response: Response): boolean =>
 const isStorable = (response: Response): boolean =>
   response.status === 200 && !response.redirected && !noStore(response);
 
+/** Deletes every shell cache but `keep`: those of other versions, or all of them from a worker without the shell. */
+export async function dropShellCaches(caches: Pick<ShellCacheStorage, 'keys' | 'delete'>, keep: string | null): Promise<void> {
+  const stale = (await caches.keys()).filter((name) => name.startsWith(SHELL_PREFIX) && name !== keep);
+  await Promise.all(stale.map((name) => caches.delete(name)));
+}
+
 /** Builds the shell cache; it opens nothing until a request or `activate` needs it. */
 export function createAppShellCache(options: AppShellCacheOptions): AppShellCache {
   const open = () => options.caches.open(SHELL_CACHE);
@@ -164,11 +170,6 @@ export function createAppShellCache(options: AppShellCacheOptions): AppShellCach
       );
     },
 
-    async activate() {
-      const stale = (await options.caches.keys()).filter(
-        (name) => name.startsWith(SHELL_PREFIX) && (name !== SHELL_CACHE || !options.enabled),
-      );
-      await Promise.all(stale.map((name) => options.caches.delete(name)));
-    },
+    activate: () => dropShellCaches(options.caches, options.enabled ? SHELL_CACHE : null),
   };
 }

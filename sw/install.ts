@@ -9,7 +9,7 @@ import { createEngine } from '../src/engine/create-engine.js';
 import type { Engine } from '../src/engine/engine-types.js';
 import type { Log, PushScheduler } from '../src/engine/ports.js';
 import type { WorkerMessage } from '../src/protocol.js';
-import { createAppShellCache } from './app-shell-cache.js';
+import { dropShellCaches, type AppShellCache, type createAppShellCache } from './app-shell-cache.js';
 import { createBridge } from './bridge.js';
 import { createClock } from './clock.js';
 import { isShellCacheEnabled, loadConfig, parsePushIntervals } from './config.js';
@@ -74,6 +74,11 @@ export interface WorkerSetup {
    * uncaught errors. False inside an app's own worker, whose routes, caches and errors stay the app's.
    */
   readonly standalone: boolean;
+  /**
+   * Builds the app-shell cache (app-shell-cache.ts), given by the entry that loaded it: the classic worker imports
+   * it as an add-on only when it will be used (index.ts). Without it the worker keeps no shell cache.
+   */
+  readonly shell?: typeof createAppShellCache | undefined;
 }
 
 let installed = false;
@@ -90,14 +95,17 @@ export function install(setup: WorkerSetup): void {
   let booting: Promise<Runtime> | null = null;
 
   // Needs no engine: the page and its files are served even while the database is still opening.
-  const shell = createAppShellCache({
-    caches: self.caches,
-    fetch: (request) => fetch(request),
-    origin: self.location.origin,
-    startUrl: self.registration.scope,
-    enabled: setup.standalone && isShellCacheEnabled(setup.search),
-    onError: (error) => reportError(error),
-  });
+  const shell: AppShellCache | null =
+    setup.standalone && isShellCacheEnabled(setup.search) && setup.shell
+      ? setup.shell({
+          caches: self.caches,
+          fetch: (request) => fetch(request),
+          origin: self.location.origin,
+          startUrl: self.registration.scope,
+          enabled: true,
+          onError: (error) => reportError(error),
+        })
+      : null;
 
   const intervals = parsePushIntervals(setup.search);
   const triggers = createPushTriggers({
@@ -199,12 +207,12 @@ export function install(setup: WorkerSetup): void {
   });
 
   self.addEventListener('activate', (event) => {
-    event.waitUntil(Promise.all([self.clients.claim(), shell.activate().catch(reportError)]));
+    event.waitUntil(Promise.all([self.clients.claim(), (shell ? shell.activate() : dropShellCaches(self.caches, null)).catch(reportError)]));
   });
 
   /** Answers the app shell's requests from the shell cache; any other request goes to the network untouched. */
   function answerShell(event: FetchEvent): void {
-    if (!shell.handles(event.request)) return;
+    if (!shell?.handles(event.request)) return;
     const { response, stored } = shell.respond(event.request);
     event.respondWith(response);
     event.waitUntil(stored);
@@ -279,7 +287,7 @@ export function install(setup: WorkerSetup): void {
         event.waitUntil(pullTrigger((pulls) => pulls.visible()));
         return;
       case 'tablesync:shell-files':
-        event.waitUntil(shell.warm(message.urls).catch(reportError));
+        if (shell) event.waitUntil(shell.warm(message.urls).catch(reportError));
         return;
       case 'tablesync:online':
         // §3.9: writes try the network again at once.

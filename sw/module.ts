@@ -7,6 +7,7 @@
  * The options are the classic worker's query (config.ts) as an object. Call it during the worker's first
  * evaluation, before or after the app's own routes: tablesync answers only its tables' requests.
  */
+import { createAppShellCache } from './app-shell-cache.js';
 import { install } from './install.js';
 
 /** The configuration of `installTablesync`; only `tables` is required. */
@@ -53,5 +54,5 @@ export function toWorkerQuery(options: TablesyncWorkerOptions): string {
 
 /** Adds tablesync to the worker being evaluated. */
 export function installTablesync(options: TablesyncWorkerOptions): void {
-  install({ search: toWorkerQuery(options), standalone: options.standalone === true });
+  install({ search: toWorkerQuery(options), standalone: options.standalone === true, shell: createAppShellCache });
 }

@@ -37,7 +37,7 @@ export interface HttpAppOptions {
 
 const TABLE_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'TRACE'] as const;
 const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
-const ROOT_SCRIPTS = ['tablesync.js', 'tablesync-sw.js', 'tablesync-sw.mjs', 'tablesync-elements.js'] as const;
+const ROOT_SCRIPTS = ['tablesync.js', 'tablesync-sw.js', 'tablesync-shell.js', 'tablesync-sw.mjs', 'tablesync-elements.js'] as const;
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /** Fastify's own failures, mapped to the protocol's codes (S-12, S-39). */
