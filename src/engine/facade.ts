@@ -112,9 +112,14 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
     const { name } = table;
     const cold = await ctx.index.whileCold(name, () => answerCold(table, request, ctx.deps.store));
     if (cold !== null) {
-      // The table warms a second after its last cold read: a load cannot be paused, and reads queued behind it wait.
-      warmings.get(name)?.();
-      warmings.set(name, ctx.deps.clock.after(WARM_AFTER_COLD_MS, () => void ctx.index.rows(name).catch(() => {})));
+      // The table warms a second after its first cold read, so steady reads (a search as one types) do not stay
+      // cold: each cold read walks the store, a warm one does not. The load gives way to cold reads between slices.
+      if (!warmings.has(name)) {
+        warmings.set(name, ctx.deps.clock.after(WARM_AFTER_COLD_MS, () => {
+          warmings.delete(name);
+          void ctx.index.rows(name).catch(() => {});
+        }));
+      }
       return cold;
     }
     const rows = await ctx.index.rows(name);

@@ -82,8 +82,11 @@ export interface LocalStore {
   getRow(table: string, id: string): Promise<StoredRow | null>;
   /** The rows of these ids that exist, read in one transaction (a pull page's rows on a cold table). */
   getRowsById(table: string, ids: readonly string[]): Promise<StoredRow[]>;
-  /** Every row of a table, in id order (warms the engine's in-memory index once per wake). */
-  getRows(table: string): Promise<StoredRow[]>;
+  /**
+   * A table's rows in id order, from just past `after` (from the first without it), at most `limit` (all without
+   * it): the engine's in-memory index warms from these, one slice at a time, once per wake.
+   */
+  getRows(table: string, after?: string, limit?: number): Promise<StoredRow[]>;
   /**
    * Visits a table's rows ordered by `order.field` as `sortValueOf` reads it (ties in any order,
    * strings by UTF-16 code unit as IndexedDB keys compare) until `visit` returns false.

@@ -6,6 +6,8 @@ import { createSortedOrders, type SortedOrders } from './sorted-orders.js';
 
 /** A commit touching more rows of a table than this re-sorts its orders once instead of splicing. */
 const BULK_CHANGES = 64;
+/** Rows read per store request while a table loads (one message, and the longest a cold read waits). */
+const LOAD_SLICE = 20_000;
 
 /** One table's rows in memory (DESIGN.md §6: reads never load a table from the store). */
 export interface TableRows {
@@ -25,7 +27,7 @@ export interface TableIndex {
   rows(table: string): Promise<TableRows>;
   /**
    * Runs `task` (a read straight from the store) unless the table is already in memory (then null).
-   * Table loads and such reads take turns: a load is one long store request, which would stall them.
+   * Table loads and such reads take turns, a load's slice at a time: a load is long store requests, which would stall them.
    */
   whileCold<T>(table: string, task: () => Promise<T>): Promise<T | null>;
   /** True once the table's rows are in memory. */
@@ -136,14 +138,21 @@ export function createTableIndex(store: LocalStore): TableIndex {
       let load = loading.get(table);
       if (!load) {
         const pending: Change[] = [];
-        const promise = turns.run(() => store.getRows(table)).then((list) => {
+        const promise = (async () => {
           const entry: Entry = { table, rows: new Map(), versions: new Map(), cache: null, generation: 0, orders: createSortedOrders() };
-          for (const row of list) put(entry, row);
+          // A slice per turn: cold reads of any table wait for one slice, never for a whole 1M-row load.
+          for (let after: string | undefined; ; ) {
+            const slice = await turns.run(() => store.getRows(table, after, LOAD_SLICE));
+            for (const row of slice) put(entry, row);
+            if (slice.length < LOAD_SLICE) break;
+            after = slice[slice.length - 1]?.id;
+          }
+          // Changes committed meanwhile (a slice already read may hold their rows' older state).
           for (const change of pending) applyTo(entry, change);
           ready.set(table, entry);
           loading.delete(table);
           return entry;
-        });
+        })();
         promise.catch(() => loading.delete(table));
         load = { promise, pending };
         loading.set(table, load);

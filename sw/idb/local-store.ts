@@ -136,15 +136,9 @@ export function createLocalStore(db: IDBDatabase): LocalStore {
         tx.oncomplete = () => resolve(requests.flatMap((r) => (r.result === undefined ? [] : [rowOf(r.result)])));
         tx.onerror = () => reject(tx.error ?? new Error('IndexedDB read failed'));
       }),
-    async getRows(table) {
-      // In slices: one getAll of a 1M-row table is one enormous message and a long stall.
-      const rows: StoredRow[] = [];
-      for (let range = tableRange(table); ; ) {
-        const slice = await read<RowRecord[]>(STORES.rows, (s) => s.getAll(range, 20_000));
-        for (const record of slice) rows.push(rowOf(record));
-        if (slice.length < 20_000) return rows;
-        range = IDBKeyRange.bound([table, rows[rows.length - 1]?.id ?? ''], [table, []], true);
-      }
+    getRows: async (table, after, limit) => {
+      const range = after === undefined ? tableRange(table) : IDBKeyRange.bound([table, after], [table, []], true);
+      return (await read<RowRecord[]>(STORES.rows, (s) => s.getAll(range, limit))).map(rowOf);
     },
     getOp: async (table, itemId) =>
       (await read<Op | undefined>(STORES.ops, (s) => s.index(INDEXES.opsByItem).get([table, itemId]))) ?? null,

@@ -137,6 +137,17 @@ export function describeLocalStoreContract(name: string, makeStore: () => Promis
       expect(await store.getRow('t', 'zz')).toBeNull();
     });
 
+    test('getRows reads a slice: from just past `after`, at most `limit`, of one table', async () => {
+      const store = await makeStore();
+      await store.commit(['a', 'b', 'c', 'd'].map((id) => ({ kind: 'put-row' as const, row: row('t', id) })).concat([{ kind: 'put-row', row: row('u', 'bb') }]));
+      const ids = async (after?: string, limit?: number) => (await store.getRows('t', after, limit)).map((r) => r.id);
+      expect(await ids(undefined, 2)).toEqual(['a', 'b']);
+      expect(await ids('b', 2)).toEqual(['c', 'd']);
+      expect(await ids('bb')).toEqual(['c', 'd']);
+      expect(await ids('d', 2)).toEqual([]);
+      expect(await store.getRows('t', 'a', 1)).toEqual([row('t', 'b')]);
+    });
+
     test('getRowsById reads the rows of the given ids that exist, of one table', async () => {
       const store = await makeStore();
       await store.commit([

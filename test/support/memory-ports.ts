@@ -81,9 +81,10 @@ export function createMemoryLocalStore(): MemoryLocalStore {
         return row ? [clone(row)] : [];
       }));
     },
-    getRows(table) {
+    getRows(table, after, limit) {
       getRowsCalls++;
-      const list = [...rows.values()].filter((r) => r.table === table).sort(byId).map(clone);
+      const all = [...rows.values()].filter((r) => r.table === table && (after === undefined || r.id > after)).sort(byId);
+      const list = all.slice(0, limit ?? all.length).map(clone);
       if (!slowLoads) return Promise.resolve(list);
       pendingRowLoads++;
       return new Promise((resolve) =>

@@ -34,6 +34,26 @@ describe('table index', () => {
     expect((await loading).items().map((i) => i['id'])).toEqual(['b']);
   });
 
+  test('a big table loads in slices, and a cold read waits for one slice, not the whole load; commits between slices land', async () => {
+    const store = createMemoryLocalStore();
+    const ids = Array.from({ length: 45_000 }, (_, i) => `r${String(i).padStart(5, '0')}`);
+    await store.commit(ids.map((id) => ({ kind: 'put-row' as const, row: row(id) })));
+    store.slowRowLoads(true);
+    const index = createTableIndex(store);
+    const order: string[] = [];
+    const loading = index.rows('t').then((rows) => (order.push('loaded'), rows));
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the first slice is answered
+    index.apply([{ kind: 'delete-row', table: 't', id: 'r00001' }, { kind: 'put-row', row: row('r44999', 7) }]);
+    const cold = index.whileCold('t', async () => (order.push('cold read'), 'answered'));
+    expect(await cold).toBe('answered');
+    const rows = await loading;
+    expect(order).toEqual(['cold read', 'loaded']);
+    expect(store.getRowsCalls).toBe(3);
+    expect(rows.size).toBe(44_999);
+    expect([rows.get('r00001'), rows.get('r44999')?.item['n']]).toEqual([undefined, 7]);
+    expect(await index.whileCold('t', async () => 'cold')).toBeNull();
+  });
+
   test('sorted orders stay equal to a fresh sort through random puts, deletes, bulk commits and clears', async () => {
     const orders: OrderKey[][] = [[], [{ field: 'n', direction: 'desc' }], [{ field: 'text', direction: 'asc' }, { field: 'n', direction: 'asc' }], [{ field: 'updatedAt', direction: 'desc' }]];
     const op = fc.oneof(
