@@ -7,6 +7,7 @@ import { VERSION_SEQUENCE } from './schema.js';
 import { fieldSql, WIRE_DATE } from './sql-fields.js';
 import { compileFilter } from './sql-filter.js';
 import { quoteIdent } from './sql-names.js';
+import { walkOf } from './ordered-walk.js';
 import { compileOrderBy } from './sql-order.js';
 import { createSqlParams } from './sql-params.js';
 import type { TableConfig } from './table-config.js';
@@ -216,16 +217,33 @@ export function createRowStore(db: Database, options: RowStoreOptions = {}): Row
         const [bound] = await db.query<{ horizon: string }>(SYNC_HORIZON, [quoteIdent(table.name)]);
         if (bound !== undefined) conditions.push(`updated_at < ${p.add(bound.horizon, 'timestamptz')}`);
       }
+      let filterSql: string | null = null;
       if (plan.filter !== null) {
         const filter = compileFilter(plan.filter, p, { ownerField: table.owner?.field ?? null });
         if (!filter.ok) return filter;
-        conditions.push(filter.value);
+        filterSql = filter.value;
+        conditions.push(filterSql);
       }
       const where = conditions.length === 0 ? '' : ` where ${conditions.join(' and ')}`;
       const from = `from ${quoteIdent(table.name)}${where}`;
       const order = compileOrderBy(plan.orderBy, table.owner?.field ?? null);
-      const page = p.finalize(`select ${COLUMNS} ${from} order by ${order} limit ${p.add(plan.limit, 'int8')} offset ${p.add(plan.skip, 'int8')}`);
-      const rows = await db.query<RawRow>(page.sql, page.values);
+      const paging = `order by ${order} limit ${p.add(plan.limit, 'int8')} offset ${p.add(plan.skip, 'int8')}`;
+      let rows: readonly RawRow[] | null = null;
+      const walk = walkOf(plan.filter, plan.orderBy, plan.skip + plan.limit);
+      if (walk !== null && filterSql !== null) {
+        // ordered-walk.ts: a full page found in the window is the exact answer.
+        const base = conditions.filter((c) => c !== filterSql);
+        const windowed = p.finalize(
+          `select ${COLUMNS} from (select * from ${quoteIdent(table.name)}${base.length === 0 ? '' : ` where ${base.join(' and ')}`}
+             order by ${walk.order} fetch first ${walk.window} rows with ties) as w where ${filterSql} ${paging}`,
+        );
+        const walked = await db.query<RawRow>(windowed.sql, windowed.values);
+        if (walked.length === plan.limit) rows = walked;
+      }
+      if (rows === null) {
+        const page = p.finalize(`select ${COLUMNS} ${from} ${paging}`);
+        rows = await db.query<RawRow>(page.sql, page.values);
+      }
       let count: number | null = null;
       if (plan.count) {
         const c = p.finalize(`select count(*)::text as n ${from}`);
