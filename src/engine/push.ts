@@ -164,8 +164,7 @@ async function unmarkAhead(ctx: EngineContext, pipeline: Pipeline): Promise<void
 async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean, pipeline: Pipeline, next: Op | null): Promise<OpResult> {
   const now = ctx.deps.clock.now();
   if (listed.state === 'failed' || listed.state === 'held') return { kind: 'skipped' }; // U-02
-  const { authorization, zumoAuth } = ctx.credentials.current();
-  const identity = identityOf(authorization ?? null, zumoAuth ?? null);
+  const identity = identityOf(ctx.credentials.current());
   // The next op is marked ahead only when its own turn would send it (U-02, U-15, U-17).
   const sendable = (o: Op | null): o is Op => o?.state === 'pending' && mayPush(o, identity) && (explicit || o.nextAttemptAt === null || o.nextAttemptAt <= now);
   if (!mayPush(listed, identity)) {

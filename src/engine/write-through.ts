@@ -86,8 +86,7 @@ async function planWrite(ctx: EngineContext, http: HttpRequest, request: WriteRe
     return { kind: 'local' };
   }
   const now = ctx.deps.clock.now();
-  const { authorization, zumoAuth } = ctx.credentials.current();
-  const identity = identityOf(authorization ?? null, zumoAuth ?? null);
+  const identity = identityOf(ctx.credentials.current());
   const authBlocked = ctx.runtime.authBlockedAt !== null && ctx.runtime.authBlockedAt === ctx.credentials.generation;
   if (op.state !== 'pending' || !mayPush(op, identity) || authBlocked || (op.nextAttemptAt !== null && op.nextAttemptAt > now)) return { kind: 'local' };
   // §3.4 step 2: an older op that a push would send first (failed, held and identity-blocked ones are skipped).
