@@ -1,13 +1,11 @@
 import type { HttpRequest, TableResponse } from '../core/dialect/types.js';
-import { isTombstone, type Item } from '../core/item.js';
-import { adoptServerVersion } from '../core/known-versions.js';
+import type { Item } from '../core/item.js';
 import { asServerRow } from '../core/push-outcome.js';
-import { shouldApply } from '../core/watermark.js';
 import type { EngineContext } from './engine-context.js';
 import type { WriteRequest } from './local-write.js';
 import { relayed, writeMethodOf } from './relay.js';
 import { sendUpstream } from './send-upstream.js';
-import { rowChange } from './settle.js';
+import { pulledRowChange } from './settle.js';
 import { upstreamAnswer } from './write-through.js';
 
 /** The app's headers a forwarded write keeps. */
@@ -39,13 +37,8 @@ export async function forwardWrite(ctx: EngineContext, http: HttpRequest, reques
 async function adopt(ctx: EngineContext, table: string, id: string, row: Item | null): Promise<void> {
   await ctx.exclusive.run(async () => {
     if ((await ctx.ops.get(table, id)) !== null) return;
-    const stored = (await ctx.index.rows(table)).get(id) ?? null;
-    if (row === null || isTombstone(row)) {
-      if (stored !== null) await ctx.commit([rowChange(table, id, null, [])]);
-      return;
-    }
-    if (!shouldApply(stored?.item ?? null, row)) return;
-    const version = typeof row['version'] === 'string' ? row['version'] : null;
-    await ctx.commit([rowChange(table, id, row, adoptServerVersion(stored?.knownVersions ?? [], version))]);
+    // None on the server is as a tombstone: the local row goes.
+    const change = pulledRowChange(table, id, (await ctx.index.rows(table)).get(id) ?? null, row ?? { id, deleted: true });
+    if (change !== null) await ctx.commit([change]);
   });
 }

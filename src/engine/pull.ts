@@ -1,20 +1,18 @@
 import { SyncError } from '../core/errors.js';
 import type { FieldValue, Item } from '../core/item.js';
-import { isTombstone } from '../core/item.js';
-import { adoptServerVersion } from '../core/known-versions.js';
 import { parseFilter } from '../core/odata/parse-filter.js';
 import { buildPullRequest, defaultPullPageSize, PULL_TOP_HEADER } from '../core/pull-query.js';
 import { parsePullQuery } from '../core/query-id.js';
-import { applyPage, nextRequest, shouldApply, startPull, type AppliedPage, type PullCursor, type PullFetch, type PullStep } from '../core/watermark.js';
+import { applyPage, nextRequest, startPull, type AppliedPage, type PullCursor, type PullFetch, type PullStep } from '../core/watermark.js';
 import type { EngineContext } from './engine-context.js';
 import type { PullOptions, PullResult, PushResult } from './engine-types.js';
-import { listRows } from './list-rows.js';
+import { listRows } from '../core/list-rows.js';
 import { sendUpstream } from './send-upstream.js';
 import type { Change, SyncStateRecord } from './ports.js';
 
 /** The queryId of an unfiltered pull (L-12). */
 export const ALL_ROWS = '*';
-import { rowChange } from './settle.js';
+import { pulledRowChange } from './settle.js';
 
 /** A validated pull: its table, filter text and queryId (L-12, L-15). */
 export interface PullPlan {
@@ -164,10 +162,8 @@ async function pageChanges(ctx: EngineContext, table: string, rows: readonly Ite
       if (op.serverRow?.['version'] !== row['version'] || op.serverRow === null) changes.push({ kind: 'put-op', op: { ...op, serverRow: row } });
       continue;
     }
-    const stored = local.get(id) ?? null;
-    if (!shouldApply(stored?.item ?? null, row)) continue;
-    const version = typeof row['version'] === 'string' ? row['version'] : null;
-    changes.push(rowChange(table, id, isTombstone(row) ? null : row, adoptServerVersion(stored?.knownVersions ?? [], version)));
+    const change = pulledRowChange(table, id, local.get(id) ?? null, row);
+    if (change !== null) changes.push(change);
   }
   return changes;
 }

@@ -5,9 +5,9 @@ import { formatDeleted, formatItem } from '../core/dialect/format-item.js';
 import { parsePrecondition } from '../core/dialect/precondition.js';
 import { planLookup, planOpRequest, planUndelete, withAppPreconditions } from '../core/dialect/outbound.js';
 import { identityOf, mayPush } from '../core/identity.js';
-import { isTombstone, type Item } from '../core/item.js';
+import { isTombstone, versionOf, type Item } from '../core/item.js';
 import type { Op } from '../core/op.js';
-import { asServerRow, classifyLookupResponse, classifyPushResponse, rememberSent, type PushOutcome } from '../core/push-outcome.js';
+import { asServerRow, classifyLookupResponse, withoutSendState, classifyPushResponse, rememberSent, type PushOutcome } from '../core/push-outcome.js';
 import type { EngineContext } from './engine-context.js';
 import type { Conflict, PushResult, PushStopReason } from './engine-types.js';
 import { holdConflict } from './hold-conflict.js';
@@ -231,8 +231,7 @@ async function sendOp(ctx: EngineContext, op: Op, app: AppWrite | null): Promise
     if (!ok || dialect === 'v3') return { outcome: classifyPushResponse(op, answer, now()), response: undeleted };
     // v2: POST /{id} brought the row back; the PATCH follows against its new version.
     const live = asServerRow(op.itemId, undeleted.body);
-    const { undelete: _undelete, unconfirmed: _unconfirmed, deleteUnconfirmed: _deleteUnconfirmed, ...rest } = op;
-    sending = { ...rest, baseVersion: typeof live?.['version'] === 'string' ? live['version'] : null, baseRow: live ?? op.baseRow };
+    sending = { ...withoutSendState(op), baseVersion: versionOf(live), baseRow: live ?? op.baseRow };
   }
   const planned = planOpRequest(sending, { dialect });
   const response = await sendUpstream(ctx, app === null ? planned : (app.request ?? withAppPreconditions(planned, app.preconditions)));
