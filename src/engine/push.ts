@@ -225,7 +225,7 @@ async function sendOp(ctx: EngineContext, op: Op, app: AppWrite | null): Promise
   let sending = op;
   if (op.undelete === true && op.snapshot !== null && op.baseVersion !== null) {
     const target = { table: op.table, id: op.itemId, snapshot: op.snapshot, ifMatch: op.baseVersion };
-    const undeleted = await sendUpstream(ctx, planUndelete(target, { dialect }));
+    const undeleted = await sendUpstream(ctx, planUndelete(target, dialect));
     const answer = pushAnswerOf(undeleted);
     const ok = undeleted.kind === 'response' && undeleted.status >= 200 && undeleted.status < 300;
     if (!ok || dialect === 'v3') return { outcome: classifyPushResponse(op, answer, now()), response: undeleted };
@@ -233,7 +233,7 @@ async function sendOp(ctx: EngineContext, op: Op, app: AppWrite | null): Promise
     const live = asServerRow(op.itemId, undeleted.body);
     sending = { ...withoutSendState(op), baseVersion: versionOf(live), baseRow: live ?? op.baseRow };
   }
-  const planned = planOpRequest(sending, { dialect });
+  const planned = planOpRequest(sending, dialect);
   const response = await sendUpstream(ctx, app === null ? planned : (app.request ?? withAppPreconditions(planned, app.preconditions)));
   let outcome = classifyPushResponse(sending, pushAnswerOf(response), now());
   if (outcome.kind === 'done' && outcome.serverRow === null && op.kind !== 'delete') outcome = { kind: 'done', serverRow: etagFallback(op, response) };
