@@ -1,6 +1,5 @@
 import { SyncError } from '../core/errors.js';
 import type { FieldValue, Item } from '../core/item.js';
-import { parseFilter } from '../core/odata/parse-filter.js';
 import { buildPullRequest, defaultPullPageSize, PULL_TOP_HEADER } from '../core/pull-query.js';
 import { parsePullQuery } from '../core/query-id.js';
 import { applyPage, nextRequest, startPull, type AppliedPage, type PullCursor, type PullFetch, type PullStep } from '../core/watermark.js';
@@ -25,12 +24,9 @@ export interface PullPlan {
 export function planPull(ctx: EngineContext, options: PullOptions): PullPlan {
   if (!ctx.tables.has(options.table)) throw new SyncError('table_not_found', { table: options.table });
   const { table: _table, push: _push, ...query } = options as PullOptions & Record<string, unknown>;
+  // A filter that does not parse is refused here too (invalid_filter).
   const parsed = parsePullQuery(query);
   if (!parsed.ok) throw parsed.error;
-  if (parsed.value.filter !== null) {
-    const filter = parseFilter(parsed.value.filter);
-    if (!filter.ok) throw filter.error;
-  }
   return { table: options.table, filter: parsed.value.filter, queryId: parsed.value.queryId };
 }
 
