@@ -15,8 +15,6 @@ export interface BridgeOptions {
   readonly engine: Engine;
   readonly bootId: string;
   readonly log: Log;
-  /** Runs before every call: the worker's lazy init (the engine is built once). */
-  readonly ready?: () => Promise<void>;
   readonly listenerTimeoutMs?: number;
 }
 
@@ -29,16 +27,14 @@ export function toApiError(error: unknown): SyncApiError {
   return { code: 'internal_error', message: error instanceof Error ? error.message : String(error) };
 }
 
-/** Creates the page API; `dispose` stops forwarding engine events. */
-export function createBridge(options: BridgeOptions): SyncApi & { dispose(): void; listenerCount(): number } {
+/** Creates the page API over a started engine, forwarding its events for as long as the worker lives. */
+export function createBridge(options: BridgeOptions): SyncApi {
   const { engine, log } = options;
-  const ready = options.ready ?? (() => Promise.resolve());
   const timeoutMs = options.listenerTimeoutMs ?? LISTENER_TIMEOUT_MS;
   const listeners = new Set<Listener>();
 
   const call = async <T>(run: () => Promise<T> | T): Promise<T> => {
     try {
-      await ready();
       return await run();
     } catch (error) {
       // A plain object, not an Error: Comlink rethrows it as-is on the page.
@@ -59,7 +55,7 @@ export function createBridge(options: BridgeOptions): SyncApi & { dispose(): voi
       .finally(() => clearTimeout(timer));
   };
 
-  const unsubscribe = engine.subscribe((event) => {
+  engine.subscribe((event) => {
     for (const listener of listeners) deliver(listener, event);
   });
 
@@ -82,7 +78,5 @@ export function createBridge(options: BridgeOptions): SyncApi & { dispose(): voi
         listeners.add(listener);
       }),
     bootId: () => Promise.resolve(options.bootId),
-    dispose: unsubscribe,
-    listenerCount: () => listeners.size,
   };
 }

@@ -29,10 +29,10 @@ export interface PushTriggerOptions {
   readonly setInterval: (run: () => void, ms: number) => unknown;
   readonly setTimeout: (run: () => void, ms: number) => unknown;
   readonly sleep: (ms: number) => Promise<void>;
-  /** The fallback timer's period; default TIMER_PUSH_INTERVAL_MS (the worker query's `pushIntervalMs`). */
-  readonly timerMs?: number;
-  /** The least time between two request-triggered pushes; default REQUEST_PUSH_INTERVAL_MS (`requestPushIntervalMs`). */
-  readonly requestMs?: number;
+  /** The fallback timer's period (the worker query's `pushIntervalMs`, TIMER_PUSH_INTERVAL_MS by default). */
+  readonly timerMs: number;
+  /** The least time between two request-triggered pushes (`requestPushIntervalMs`, REQUEST_PUSH_INTERVAL_MS by default). */
+  readonly requestMs: number;
 }
 
 /** Waits before re-trying an `online` push that still found no network. */
@@ -54,8 +54,7 @@ export interface PushTriggers {
 
 /** Creates the fallback triggers; nothing runs until one is called. */
 export function createPushTriggers(options: PushTriggerOptions): PushTriggers {
-  const timerMs = options.timerMs ?? TIMER_PUSH_INTERVAL_MS;
-  const requestMs = options.requestMs ?? REQUEST_PUSH_INTERVAL_MS;
+  const { timerMs, requestMs } = options;
   let lastRequestPush = Number.NEGATIVE_INFINITY;
   let lastPageContact = Number.NEGATIVE_INFINITY;
   let timer: unknown = null;

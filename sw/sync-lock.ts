@@ -1,21 +1,11 @@
 /** The SyncLock port: a Web Lock shared with pages (PROTOCOL.md §3.4.1), else an in-worker mutex. */
+import { createMutex } from '../src/engine/mutex.js';
 import type { SyncLock } from '../src/engine/ports.js';
 
 /** The lock name: `tablesync:<database>`. */
 export const LOCK_NAME = 'tablesync:tablesync';
 
 /** Creates the lock over `navigator.locks` when given, else a promise-chain mutex. */
-export function createSyncLock(locks: LockManager | undefined, name: string = LOCK_NAME): SyncLock {
-  if (locks) return { run: (task) => locks.request(name, () => task()) };
-  let tail: Promise<unknown> = Promise.resolve();
-  return {
-    run<T>(task: () => Promise<T>): Promise<T> {
-      const result = tail.then(task, task);
-      tail = result.then(
-        () => undefined,
-        () => undefined,
-      );
-      return result;
-    },
-  };
+export function createSyncLock(locks: LockManager | undefined): SyncLock {
+  return locks ? { run: (task) => locks.request(LOCK_NAME, () => task()) } : createMutex();
 }

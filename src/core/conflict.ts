@@ -1,5 +1,5 @@
 import { epochMsOf } from './dates.js';
-import { isTombstone, type Item } from './item.js';
+import { isTombstone, versionOf, type Item } from './item.js';
 import { mergeRows } from './merge.js';
 import type { Op, OpKind } from './op.js';
 
@@ -166,7 +166,7 @@ export function planResolution(op: Op, resolution: Resolution, conflict: { reado
 function resend(op: Op, kind: OpKind, snapshot: Item | null, serverRow: Item | null, localRow: Item | null): ResolutionPlan {
   const { undelete: _undelete, ...rest } = op;
   const base = { ...rest, state: 'pending' as const, serverRow, blockedReason: null, nextAttemptAt: null };
-  const version = typeof serverRow?.['version'] === 'string' ? serverRow['version'] : null;
+  const version = versionOf(serverRow);
   if (kind === 'delete') {
     if (serverRow === null || isTombstone(serverRow) || version === null) return { kind: 'discard', row: null };
     return { kind: 'resend', op: { ...base, kind, snapshot: null, baseVersion: version, baseRow: serverRow }, localRow };

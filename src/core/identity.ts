@@ -4,9 +4,9 @@ import type { Op } from './op.js';
  * The identity of the app's credentials: `iss|sub` of the JWT in `Authorization: Bearer …`, else in `X-ZUMO-AUTH`;
  * null when neither holds a decodable token with a string `sub`. Never throws (§3.4 step 9, U-17).
  */
-export function identityOf(authorization: string | null, zumoAuth: string | null): string | null {
-  const bearer = authorization === null ? null : /^\s*bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? null;
-  return (bearer === null ? null : identityOfJwt(bearer)) ?? (zumoAuth === null ? null : identityOfJwt(zumoAuth.trim()));
+export function identityOf({ authorization, zumoAuth }: { readonly authorization?: string; readonly zumoAuth?: string }): string | null {
+  const bearer = authorization === undefined ? undefined : /^\s*bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+  return (bearer === undefined ? null : identityOfJwt(bearer)) ?? (zumoAuth === undefined ? null : identityOfJwt(zumoAuth.trim()));
 }
 
 /** True when the op may be sent under the current identity: it recorded none, or the same one (U-17). */

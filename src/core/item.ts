@@ -18,5 +18,8 @@ export function appFields(item: Item): Record<string, FieldValue> {
   return out;
 }
 
+/** A row's `version`, null when it has none. */
+export const versionOf = (row: Item | null): string | null => (typeof row?.['version'] === 'string' ? row['version'] : null);
+
 /** True when `item` is a tombstone. */
 export const isTombstone = (item: Item): boolean => item['deleted'] === true;

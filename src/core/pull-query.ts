@@ -3,8 +3,8 @@
  * either dialect: bounds as date literals, `$orderby`, `$top`, `__includeDeleted=true`, and
  * never `$skip`, `$select` or a count.
  */
+import { dialectFacts } from './dialect/dialect-facts.js';
 import type { Dialect, OutboundRequest } from './dialect/types.js';
-import { formatDateTime } from './dates.js';
 import type { PullFetch } from './watermark.js';
 
 /** Inputs of one pull request besides the cursor's bounds: the table, the upstream dialect and the pull filter (L-02). */
@@ -15,33 +15,23 @@ export interface PullRequestOptions {
   readonly filter: string | null;
 }
 
-const API_VERSION: { readonly [D in Dialect]: string } = { v2: '2.0.0', v3: '3.0.0' };
-const PAGE_SIZE: { readonly [D in Dialect]: number } = { v2: 50, v3: 100 };
-
 /**
  * The response header by which a server offers a pull more rows per request (`$top`) than N: the reference
  * server sends it on sync reads (src/server/sync-read.ts). Other servers never do, and keep their own caps.
  */
 export const PULL_TOP_HEADER = 'x-tablesync-pull-top';
 
-/** The default rows per pull request N: 50 in v2, 100 in v3 (L-02). */
-export function defaultPullPageSize(dialect: Dialect): number {
-  return PAGE_SIZE[dialect];
-}
-
-/** A date bound as the dialect writes it, 3 digits and `Z`: `datetimeoffset'…'` or `cast(…,Edm.DateTimeOffset)` (L-03). */
-export function dateLiteral(epochMs: number, dialect: Dialect): string {
-  const text = formatDateTime(epochMs);
-  return dialect === 'v2' ? `datetimeoffset'${text}'` : `cast(${text},Edm.DateTimeOffset)`;
-}
+/** The default rows per pull request N, the dialect's page size: 50 in v2, 100 in v3 (L-02). */
+export const defaultPullPageSize = (dialect: Dialect): number => dialectFacts(dialect).pageSize;
 
 /** The GET for one pull step: `(F) and (updatedAt ge …)`… parenthesised, `$orderby`, `$top`, `__includeDeleted=true`, values percent-encoded (L-02, L-03, L-07, L-08). */
 export function buildPullRequest(step: PullFetch, options: PullRequestOptions): OutboundRequest {
   const { dialect, filter } = options;
+  const facts = dialectFacts(dialect);
   const clauses: string[] = [];
   if (filter !== null) clauses.push(filter);
-  if (step.ge !== null) clauses.push(`updatedAt ge ${dateLiteral(step.ge, dialect)}`);
-  if (step.lt !== null) clauses.push(`updatedAt lt ${dateLiteral(step.lt, dialect)}`);
+  if (step.ge !== null) clauses.push(`updatedAt ge ${facts.dateLiteral(step.ge)}`);
+  if (step.lt !== null) clauses.push(`updatedAt lt ${facts.dateLiteral(step.lt)}`);
   if (step.afterId !== null) clauses.push(`id gt '${step.afterId.replace(/'/g, "''")}'`);
   const params: (readonly [string, string])[] = [];
   if (clauses.length === 1) params.push(['$filter', clauses[0] as string]);
@@ -53,7 +43,7 @@ export function buildPullRequest(step: PullFetch, options: PullRequestOptions): 
   return {
     method: 'GET',
     path: `/tables/${encodeURIComponent(options.table)}?${query}`,
-    headers: { 'ZUMO-API-VERSION': API_VERSION[dialect] },
+    headers: { 'ZUMO-API-VERSION': facts.apiVersion },
     body: null,
   };
 }

@@ -1,5 +1,6 @@
-import { appFields, isSystemProperty, isTombstone, type FieldValue, type Item } from './item.js';
+import { appFields, isSystemProperty, isTombstone, versionOf, type FieldValue, type Item } from './item.js';
 import type { ConflictReason } from './conflict.js';
+import { listRows } from './list-rows.js';
 import type { Op } from './op.js';
 
 /** What came back for one pushed op: a response (JSON body parsed, else null) or no answer at all. */
@@ -81,9 +82,8 @@ export function classifyWithServerRow(op: Op, status: number, serverRow: Item | 
  */
 export function classifyLookupResponse(op: Op, status: number, lookup: PushAnswer, now: number): PushOutcome {
   if (lookup.kind === 'response' && lookup.status >= 200 && lookup.status < 300) {
-    const rows = listRows(lookup.body);
-    if (rows !== null) return classifyWithServerRow(op, status, rows.map((row) => asServerRow(op.itemId, row)).find((row) => row !== null) ?? null);
-    return { kind: 'rejected', status, body: lookup.body };
+    const row = listedServerRow(op.itemId, lookup.body);
+    return row === undefined ? { kind: 'rejected', status, body: lookup.body } : classifyWithServerRow(op, status, row);
   }
   if (lookup.kind === 'network-error') return { kind: 'retry', status: null, retryAfterMs: null };
   if (lookup.status === 401 || lookup.status === 403) return { kind: 'needs-auth', status: lookup.status };
@@ -99,6 +99,12 @@ export function asServerRow(itemId: string, body: unknown): Item | null {
   const row = body as Record<string, unknown>;
   if (row['id'] !== itemId || typeof row['version'] !== 'string') return null;
   return Object.values(row).every(isFieldValue) ? (row as Item) : null;
+}
+
+/** The server row of `itemId` in a list body (U-12's lookup); null when the list has none, undefined when the body is no list. */
+export function listedServerRow(itemId: string, body: unknown): Item | null | undefined {
+  const rows = listRows(body);
+  return rows === null ? undefined : (rows.map((row) => asServerRow(itemId, row)).find((row) => row !== null) ?? null);
 }
 
 /** Milliseconds to wait from `Retry-After`: delta seconds, or an HTTP-date read against `now`; null when absent or unreadable (U-14). */
@@ -141,9 +147,8 @@ export type PushSettlement =
  */
 export function settlePush(op: Op, sentEditCounter: number, serverRow: Item | null): PushSettlement {
   if (op.editCounter !== sentEditCounter) return rebasePush(op, serverRow);
-  const version = typeof serverRow?.['version'] === 'string' ? serverRow['version'] : null;
   const row = op.kind === 'delete' || (serverRow !== null && isTombstone(serverRow)) ? null : (serverRow ?? op.snapshot);
-  return { kind: 'complete', row, version };
+  return { kind: 'complete', row, version: versionOf(serverRow) };
 }
 
 /**
@@ -151,9 +156,8 @@ export function settlePush(op: Op, sentEditCounter: number, serverRow: Item | nu
  * flight; `adopt-rebase` for a lost answer's echo, U-11). It drops `unconfirmed`: the base is confirmed (P10 + P12).
  */
 export function rebasePush(op: Op, serverRow: Item | null): Extract<PushSettlement, { readonly kind: 'rebase' }> {
-  const version = typeof serverRow?.['version'] === 'string' ? serverRow['version'] : null;
-  const { undelete: _undelete, unconfirmed: _unconfirmed, deleteUnconfirmed: _deleteUnconfirmed, ...rest } = op;
-  const base = { ...rest, state: 'pending' as const, serverRow, blockedReason: null, nextAttemptAt: null };
+  const version = versionOf(serverRow);
+  const base = { ...withoutSendState(op), state: 'pending' as const, serverRow, blockedReason: null, nextAttemptAt: null };
   if (op.kind === 'delete') {
     return { kind: 'rebase', op: { ...base, baseVersion: version, baseRow: serverRow }, row: null, version };
   }
@@ -164,6 +168,12 @@ export function rebasePush(op: Op, serverRow: Item | null): Extract<PushSettleme
   const snapshot = withSystemProperties(op.snapshot, serverRow, op.itemId);
   const rebased: Op = { ...base, kind: 'update', snapshot, baseVersion: version, baseRow: serverRow };
   return { kind: 'rebase', op: isTombstone(serverRow) ? { ...rebased, undelete: true } : rebased, row: snapshot, version };
+}
+
+/** The op without what its sends so far carried: the K-05 undelete flag and the unconfirmed snapshots (U-11). */
+export function withoutSendState(op: Op): Op {
+  const { undelete: _undelete, unconfirmed: _unconfirmed, deleteUnconfirmed: _deleteUnconfirmed, ...rest } = op;
+  return rest;
 }
 
 /** The local app fields of `snapshot` with the server row's system properties, live (U-09). */
@@ -190,13 +200,6 @@ function sameAppFields(a: Item, b: Item): boolean {
 
 function isConflictStatus(op: Op, status: number): boolean {
   return status === 409 || status === 412 || (op.kind === 'update' && (status === 404 || status === 410));
-}
-
-function listRows(body: unknown): readonly unknown[] | null {
-  if (Array.isArray(body)) return body;
-  if (typeof body !== 'object' || body === null) return null;
-  const list = (body as Record<string, unknown>)['items'] ?? (body as Record<string, unknown>)['results'];
-  return Array.isArray(list) ? list : null;
 }
 
 const isFieldValue = (value: unknown): value is FieldValue =>
@@ -227,7 +230,6 @@ function parseHttpDate(text: string): number | null {
  * `PUT /{id}?__includedeleted=true` and settles through `settlePush`.)
  */
 export function rebaseAfterUndelete(op: Op, revived: Item): Op {
-  const { undelete: _undelete, unconfirmed: _unconfirmed, deleteUnconfirmed: _deleteUnconfirmed, ...rest } = op;
-  const version = typeof revived['version'] === 'string' ? revived['version'] : null;
-  return { ...rest, kind: 'update', snapshot: withSystemProperties(op.snapshot, revived, op.itemId), baseVersion: version, baseRow: revived, serverRow: revived };
+  const snapshot = withSystemProperties(op.snapshot, revived, op.itemId);
+  return { ...withoutSendState(op), kind: 'update', snapshot, baseVersion: versionOf(revived), baseRow: revived, serverRow: revived };
 }

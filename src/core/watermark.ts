@@ -36,8 +36,9 @@ export interface PullRecord {
 
 /** Settings of one pull run: rows per request N and the overlap subtracted from W on the run's first request (L-02, L-09). */
 export interface PullOptions {
+  /** A positive integer: the dialect's page size, or a server's or table's (the worker sets no other). */
   readonly pageSize: number;
-  /** Default 1000 ms. */
+  /** An integer ≥ 0; default 1000 ms. */
   readonly overlapMs?: number;
 }
 
@@ -98,9 +99,6 @@ export interface AppliedPage {
 export function startPull(record: PullRecord | null, options: PullOptions): PullCursor {
   const { pageSize } = options;
   const overlapMs = options.overlapMs ?? DEFAULT_OVERLAP_MS;
-  // Bad settings are a caller's bug, not an expected outcome.
-  if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
-  if (!Number.isInteger(overlapMs) || overlapMs < 0) throw new RangeError(`overlapMs must be an integer ≥ 0, got ${overlapMs}`);
   const base: CursorBase = { pageSize, watermark: record?.watermark ?? null, pages: 0, rows: 0 };
   if (record?.drain) return { ...base, kind: 'drain', ms: record.drain.ms, afterId: record.drain.afterId };
   return { ...base, kind: 'scan', ge: base.watermark === null ? null : base.watermark.ms - overlapMs };

@@ -1,8 +1,7 @@
 import { planLookup } from '../core/dialect/outbound.js';
 import { isTombstone } from '../core/item.js';
-import { asServerRow } from '../core/push-outcome.js';
+import { listedServerRow } from '../core/push-outcome.js';
 import type { EngineContext } from './engine-context.js';
-import { listRows } from './list-rows.js';
 import { sendUpstream } from './send-upstream.js';
 import { rowChange } from './settle.js';
 import { isTableComplete } from './table-state.js';
@@ -16,7 +15,7 @@ export async function adoptMissingRow(ctx: EngineContext, table: string, id: str
   if ((await ctx.index.rows(table)).get(id) !== undefined || (await isTableComplete(ctx, table))) return;
   const response = await sendUpstream(ctx, planLookup(table, id, ctx.upstreamDialect(table)));
   if (response.kind !== 'response' || response.status < 200 || response.status >= 300) return;
-  const row = (listRows(response.body) ?? []).map((value) => asServerRow(id, value)).find((r) => r !== null) ?? null;
+  const row = listedServerRow(id, response.body) ?? null;
   if (row === null || isTombstone(row)) return;
   await ctx.exclusive.run(async () => {
     // A pull or a write may have settled the row meanwhile; they win.

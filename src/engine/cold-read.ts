@@ -19,7 +19,7 @@ const codeUnitSafe = (s: string): boolean => !/[\uD800-\uFFFF]/.test(s);
  * then sorted by the whole order). The store holds every local write, so reads see them (F-03).
  */
 export async function answerCold(table: TableConfig, request: ReadRequest, store: LocalStore): Promise<TableResponse | null> {
-  if (request.kind === 'get') return answerGet(request, (await store.getRow(table.name, request.id)) ?? undefined);
+  if (request.kind === 'get') return answerGet(request, (await store.getRowsById(table.name, [request.id]))[0]);
   const { filter, orderBy, skip, count } = request.query;
   const first = orderBy[0] ?? { field: 'id', direction: 'asc' };
   if (count || (first.field !== 'id' && first.field !== 'updatedAt')) return null;

@@ -8,6 +8,7 @@ import { answerRead, type ReadRequest } from './local-read.js';
 import { forwardWrite } from './forward-write.js';
 import { handleWrite, schedulePush, type LocalWrite, type WriteRequest } from './local-write.js';
 import { createReadCache } from './read-cache.js';
+import { relayed } from './relay.js';
 import { sendUpstream } from './send-upstream.js';
 import type { TableConfig } from './table-config.js';
 import { isTableComplete, noteAppDialect } from './table-state.js';
@@ -145,13 +146,7 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
     options.startBackgroundPull(request.table);
     if (request.dialect !== ctx.upstreamDialect(request.table)) return null;
     if ((await ctx.ops.list(request.table)).length > 0) return null;
-    const { path, query } = splitUrl(http.url);
-    const headers: Record<string, string> = {};
-    for (const name of ['zumo-api-version', 'if-none-match', 'accept']) {
-      const value = http.headers[name];
-      if (value !== undefined) headers[name] = value;
-    }
-    const response = await sendUpstream(ctx, { method: 'GET', path: query === '' ? path : `${path}?${query}`, headers, body: null });
+    const response = await sendUpstream(ctx, relayed(http, 'GET', ['zumo-api-version', 'if-none-match', 'accept'], null));
     if (response.kind === 'network-error') return null;
     return { status: response.status, headers: response.headers, body: response.status === 204 || response.status === 304 ? null : response.body };
   }

@@ -1,19 +1,15 @@
-import { splitUrl } from '../core/dialect/split-url.js';
 import type { HttpRequest, TableResponse } from '../core/dialect/types.js';
-import { isTombstone, type Item } from '../core/item.js';
-import { adoptServerVersion } from '../core/known-versions.js';
+import type { Item } from '../core/item.js';
 import { asServerRow } from '../core/push-outcome.js';
-import { shouldApply } from '../core/watermark.js';
 import type { EngineContext } from './engine-context.js';
 import type { WriteRequest } from './local-write.js';
+import { relayed, writeMethodOf } from './relay.js';
 import { sendUpstream } from './send-upstream.js';
-import { rowChange } from './settle.js';
+import { pulledRowChange } from './settle.js';
 import { upstreamAnswer } from './write-through.js';
 
-/** The app's headers a forwarded write keeps (credentials are stamped by `sendUpstream`, U-18). */
+/** The app's headers a forwarded write keeps. */
 const FORWARDED_HEADERS = ['zumo-api-version', 'content-type', 'if-match', 'accept'];
-
-const METHODS = ['POST', 'PATCH', 'PUT', 'DELETE'] as const;
 
 /**
  * §3.9: online, a write the local copy refused for its state (404 absent, 409 exists or stale body version, 412
@@ -23,16 +19,10 @@ const METHODS = ['POST', 'PATCH', 'PUT', 'DELETE'] as const;
  * removes the local row. Null (the local refusal stands) when the server cannot be reached or an op of the item waits.
  */
 export async function forwardWrite(ctx: EngineContext, http: HttpRequest, request: WriteRequest, id: string | null): Promise<TableResponse | null> {
-  const method = METHODS.find((m) => m === http.method.toUpperCase());
+  const method = writeMethodOf(http);
   if (method === undefined) return null;
   if (id !== null && (await ctx.ops.get(request.table, id)) !== null) return null;
-  const { path, query } = splitUrl(http.url);
-  const headers: Record<string, string> = {};
-  for (const name of FORWARDED_HEADERS) {
-    const value = http.headers[name];
-    if (value !== undefined) headers[name] = value;
-  }
-  const response = await sendUpstream(ctx, { method, path: query === '' ? path : `${path}?${query}`, headers, body: http.body });
+  const response = await sendUpstream(ctx, relayed(http, method, FORWARDED_HEADERS, http.body));
   if (response.kind === 'network-error') return null;
   const row = id === null ? null : asServerRow(id, response.body);
   if (id !== null) {
@@ -47,13 +37,8 @@ export async function forwardWrite(ctx: EngineContext, http: HttpRequest, reques
 async function adopt(ctx: EngineContext, table: string, id: string, row: Item | null): Promise<void> {
   await ctx.exclusive.run(async () => {
     if ((await ctx.ops.get(table, id)) !== null) return;
-    const stored = (await ctx.index.rows(table)).get(id) ?? null;
-    if (row === null || isTombstone(row)) {
-      if (stored !== null) await ctx.commit([rowChange(table, id, null, [])]);
-      return;
-    }
-    if (!shouldApply(stored?.item ?? null, row)) return;
-    const version = typeof row['version'] === 'string' ? row['version'] : null;
-    await ctx.commit([rowChange(table, id, row, adoptServerVersion(stored?.knownVersions ?? [], version))]);
+    // None on the server is as a tombstone: the local row goes.
+    const change = pulledRowChange(table, id, (await ctx.index.rows(table)).get(id) ?? null, row ?? { id, deleted: true });
+    if (change !== null) await ctx.commit([change]);
   });
 }

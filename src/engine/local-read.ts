@@ -3,7 +3,7 @@ import { errorResponse } from '../core/dialect/format-error.js';
 import { formatItem, formatNotModified } from '../core/dialect/format-item.js';
 import { ifNoneMatchHits } from '../core/dialect/precondition.js';
 import type { TableRequest, TableResponse } from '../core/dialect/types.js';
-import type { Item } from '../core/item.js';
+import { versionOf, type Item } from '../core/item.js';
 import { matches } from '../core/odata/evaluate.js';
 import { runQuery } from '../core/odata/query.js';
 import type { StoredRow } from './ports.js';
@@ -26,8 +26,7 @@ export function answerRead(table: TableConfig, request: ReadRequest, rows: Table
 /** A read by id of `row` (undefined when absent). */
 export function answerGet(request: Extract<ReadRequest, { readonly kind: 'get' }>, row: StoredRow | undefined): TableResponse {
   if (row === undefined) return errorResponse('item_not_found', { id: request.id });
-  const version = row.item['version'];
-  if (ifNoneMatchHits(request.ifNoneMatch, typeof version === 'string' ? version : null)) return formatNotModified(row.item);
+  if (ifNoneMatchHits(request.ifNoneMatch, versionOf(row.item))) return formatNotModified(row.item);
   return formatItem(row.item);
 }
 

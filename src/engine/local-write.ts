@@ -83,12 +83,11 @@ async function writeRow(
   }
   const action = actionOf(request, row, id, fields);
   const op = await ctx.ops.get(request.table, id);
-  const { authorization, zumoAuth } = ctx.credentials.current();
   const outcome = collapse(op, action, {
     table: request.table,
     itemId: id,
     now: ctx.deps.clock.now(),
-    identity: identityOf(authorization ?? null, zumoAuth ?? null),
+    identity: identityOf(ctx.credentials.current()),
     row: row?.item ?? null,
   });
   if (outcome.kind === 'reject') {

@@ -79,8 +79,7 @@ export interface WalkOrder {
 
 /** The local database: rows, op-log, conflicts and pull cursors (W-01: one commit, one transaction). */
 export interface LocalStore {
-  getRow(table: string, id: string): Promise<StoredRow | null>;
-  /** The rows of these ids that exist, read in one transaction (a pull page's rows on a cold table). */
+  /** The rows of these ids that exist, read in one transaction (a pull page's rows on a cold table, a cold `GET`). */
   getRowsById(table: string, ids: readonly string[]): Promise<StoredRow[]>;
   /**
    * A table's rows in id order, from just past `after` (from the first without it), at most `limit` (all without
@@ -97,7 +96,6 @@ export interface LocalStore {
   listOps(table?: string): Promise<Op[]>;
   getConflict(opSeq: number): Promise<ConflictRecord | null>;
   listConflicts(table?: string): Promise<ConflictRecord[]>;
-  getSyncState(table: string, queryId: string): Promise<SyncStateRecord | null>;
   listSyncStates(table: string): Promise<SyncStateRecord[]>;
   /** Applies every change in one transaction of the given durability (strict unless told). */
   commit(changes: readonly Change[], options?: CommitOptions): Promise<CommitResult>;

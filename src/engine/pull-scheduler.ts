@@ -30,8 +30,6 @@ export interface PullScheduler {
   read(table: string): void;
   /** Records how any pull of `table` ended, for the back-off. */
   ended(table: string, finished: boolean): void;
-  /** Epoch ms before which background pulls of `table` wait; null when not backing off. */
-  backoffUntil(table: string): number | null;
   /** The network is back (a page heard `online`, a sync event, a replay got answers): no table waits any more. */
   resetBackoff(): void;
 }
@@ -111,10 +109,6 @@ export function createPullScheduler(options: PullSchedulerOptions): PullSchedule
       void background(table);
     },
     ended,
-    backoffUntil(table) {
-      const s = of(table);
-      return backingOff(s) ? s.nextAt : null;
-    },
     resetBackoff() {
       for (const s of tables.values()) {
         s.failures = 0;

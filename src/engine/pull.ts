@@ -1,20 +1,17 @@
 import { SyncError } from '../core/errors.js';
 import type { FieldValue, Item } from '../core/item.js';
-import { isTombstone } from '../core/item.js';
-import { adoptServerVersion } from '../core/known-versions.js';
-import { parseFilter } from '../core/odata/parse-filter.js';
 import { buildPullRequest, defaultPullPageSize, PULL_TOP_HEADER } from '../core/pull-query.js';
 import { parsePullQuery } from '../core/query-id.js';
-import { applyPage, nextRequest, shouldApply, startPull, type AppliedPage, type PullCursor, type PullFetch, type PullStep } from '../core/watermark.js';
+import { applyPage, nextRequest, startPull, type AppliedPage, type PullCursor, type PullFetch, type PullStep } from '../core/watermark.js';
 import type { EngineContext } from './engine-context.js';
 import type { PullOptions, PullResult, PushResult } from './engine-types.js';
-import { listRows } from './list-rows.js';
+import { listRows } from '../core/list-rows.js';
 import { sendUpstream } from './send-upstream.js';
 import type { Change, SyncStateRecord } from './ports.js';
 
 /** The queryId of an unfiltered pull (L-12). */
 export const ALL_ROWS = '*';
-import { rowChange } from './settle.js';
+import { pulledRowChange } from './settle.js';
 
 /** A validated pull: its table, filter text and queryId (L-12, L-15). */
 export interface PullPlan {
@@ -27,12 +24,9 @@ export interface PullPlan {
 export function planPull(ctx: EngineContext, options: PullOptions): PullPlan {
   if (!ctx.tables.has(options.table)) throw new SyncError('table_not_found', { table: options.table });
   const { table: _table, push: _push, ...query } = options as PullOptions & Record<string, unknown>;
+  // A filter that does not parse is refused here too (invalid_filter).
   const parsed = parsePullQuery(query);
   if (!parsed.ok) throw parsed.error;
-  if (parsed.value.filter !== null) {
-    const filter = parseFilter(parsed.value.filter);
-    if (!filter.ok) throw filter.error;
-  }
   return { table: options.table, filter: parsed.value.filter, queryId: parsed.value.queryId };
 }
 
@@ -90,7 +84,7 @@ export async function runPull(ctx: EngineContext, plan: PullPlan, push: PushResu
   const dialect = ctx.upstreamDialect(table);
   const settings = ctx.tables.get(table)?.settings;
   const configured = settings?.pageSize ?? null;
-  const stored = await ctx.deps.store.getSyncState(table, queryId);
+  const stored = (await ctx.deps.store.listSyncStates(table)).find((s) => s.queryId === queryId) ?? null;
   let cursor: PullCursor = startPull(stored, { pageSize: configured ?? defaultPullPageSize(dialect), ...(ctx.deps.config.overlapMs === undefined ? {} : { overlapMs: ctx.deps.config.overlapMs }) });
   let complete = stored?.complete ?? false;
   let changed = 0;
@@ -164,10 +158,8 @@ async function pageChanges(ctx: EngineContext, table: string, rows: readonly Ite
       if (op.serverRow?.['version'] !== row['version'] || op.serverRow === null) changes.push({ kind: 'put-op', op: { ...op, serverRow: row } });
       continue;
     }
-    const stored = local.get(id) ?? null;
-    if (!shouldApply(stored?.item ?? null, row)) continue;
-    const version = typeof row['version'] === 'string' ? row['version'] : null;
-    changes.push(rowChange(table, id, isTombstone(row) ? null : row, adoptServerVersion(stored?.knownVersions ?? [], version)));
+    const change = pulledRowChange(table, id, local.get(id) ?? null, row);
+    if (change !== null) changes.push(change);
   }
   return changes;
 }

@@ -5,9 +5,9 @@ import { formatDeleted, formatItem } from '../core/dialect/format-item.js';
 import { parsePrecondition } from '../core/dialect/precondition.js';
 import { planLookup, planOpRequest, planUndelete, withAppPreconditions } from '../core/dialect/outbound.js';
 import { identityOf, mayPush } from '../core/identity.js';
-import { isTombstone, type Item } from '../core/item.js';
+import { isTombstone, versionOf, type Item } from '../core/item.js';
 import type { Op } from '../core/op.js';
-import { asServerRow, classifyLookupResponse, classifyPushResponse, rememberSent, type PushOutcome } from '../core/push-outcome.js';
+import { asServerRow, classifyLookupResponse, withoutSendState, classifyPushResponse, rememberSent, type PushOutcome } from '../core/push-outcome.js';
 import type { EngineContext } from './engine-context.js';
 import type { Conflict, PushResult, PushStopReason } from './engine-types.js';
 import { holdConflict } from './hold-conflict.js';
@@ -164,8 +164,7 @@ async function unmarkAhead(ctx: EngineContext, pipeline: Pipeline): Promise<void
 async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean, pipeline: Pipeline, next: Op | null): Promise<OpResult> {
   const now = ctx.deps.clock.now();
   if (listed.state === 'failed' || listed.state === 'held') return { kind: 'skipped' }; // U-02
-  const { authorization, zumoAuth } = ctx.credentials.current();
-  const identity = identityOf(authorization ?? null, zumoAuth ?? null);
+  const identity = identityOf(ctx.credentials.current());
   // The next op is marked ahead only when its own turn would send it (U-02, U-15, U-17).
   const sendable = (o: Op | null): o is Op => o?.state === 'pending' && mayPush(o, identity) && (explicit || o.nextAttemptAt === null || o.nextAttemptAt <= now);
   if (!mayPush(listed, identity)) {
@@ -226,16 +225,15 @@ async function sendOp(ctx: EngineContext, op: Op, app: AppWrite | null): Promise
   let sending = op;
   if (op.undelete === true && op.snapshot !== null && op.baseVersion !== null) {
     const target = { table: op.table, id: op.itemId, snapshot: op.snapshot, ifMatch: op.baseVersion };
-    const undeleted = await sendUpstream(ctx, planUndelete(target, { dialect }));
+    const undeleted = await sendUpstream(ctx, planUndelete(target, dialect));
     const answer = pushAnswerOf(undeleted);
     const ok = undeleted.kind === 'response' && undeleted.status >= 200 && undeleted.status < 300;
     if (!ok || dialect === 'v3') return { outcome: classifyPushResponse(op, answer, now()), response: undeleted };
     // v2: POST /{id} brought the row back; the PATCH follows against its new version.
     const live = asServerRow(op.itemId, undeleted.body);
-    const { undelete: _undelete, unconfirmed: _unconfirmed, deleteUnconfirmed: _deleteUnconfirmed, ...rest } = op;
-    sending = { ...rest, baseVersion: typeof live?.['version'] === 'string' ? live['version'] : null, baseRow: live ?? op.baseRow };
+    sending = { ...withoutSendState(op), baseVersion: versionOf(live), baseRow: live ?? op.baseRow };
   }
-  const planned = planOpRequest(sending, { dialect });
+  const planned = planOpRequest(sending, dialect);
   const response = await sendUpstream(ctx, app === null ? planned : (app.request ?? withAppPreconditions(planned, app.preconditions)));
   let outcome = classifyPushResponse(sending, pushAnswerOf(response), now());
   if (outcome.kind === 'done' && outcome.serverRow === null && op.kind !== 'delete') outcome = { kind: 'done', serverRow: etagFallback(op, response) };

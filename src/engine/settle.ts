@@ -1,15 +1,14 @@
 import { adoptServerVersion, appendPushedVersion, resetKnownVersions } from '../core/known-versions.js';
-import type { Item } from '../core/item.js';
+import { isTombstone, versionOf, type Item } from '../core/item.js';
 import type { Op } from '../core/op.js';
 import { rebasePush, settlePush, type PushSettlement } from '../core/push-outcome.js';
 import type { ResolutionPlan } from '../core/conflict.js';
+import { shouldApply } from '../core/watermark.js';
 import type { EngineContext } from './engine-context.js';
 import type { Change, StoredRow } from './ports.js';
 
 /** How a settled op's new version joins the row's known versions (§3.2). */
 export type VersionRule = 'append' | 'adopt' | 'reset';
-
-const versionOf = (row: Item | null): string | null => (typeof row?.['version'] === 'string' ? row['version'] : null);
 
 function knownAfter(rule: VersionRule, known: readonly string[], version: string | null): readonly string[] {
   switch (rule) {
@@ -27,6 +26,12 @@ export function rowChange(table: string, id: string, item: Item | null, knownVer
   return item === null
     ? { kind: 'delete-row', table, id }
     : { kind: 'put-row', row: { table, id, item: { ...item, deleted: false }, knownVersions } };
+}
+
+/** A server row stored as a pull stores it (L-04, L-05, L-13); null when the local row needs no change. */
+export function pulledRowChange(table: string, id: string, stored: StoredRow | null, row: Item): Change | null {
+  if (!shouldApply(stored?.item ?? null, row)) return null;
+  return rowChange(table, id, isTombstone(row) ? null : row, adoptServerVersion(stored?.knownVersions ?? [], versionOf(row)));
 }
 
 /** K-14: removing an op always removes its conflict record in the same commit. */

@@ -1,11 +1,11 @@
 import { dialectFacts } from '../core/dialect/dialect-facts.js';
-import { splitUrl } from '../core/dialect/split-url.js';
 import type { HttpRequest, OutboundRequest, TableResponse } from '../core/dialect/types.js';
 import { identityOf, mayPush } from '../core/identity.js';
 import type { Op } from '../core/op.js';
 import type { EngineContext } from './engine-context.js';
 import type { LocalWrite, WriteRequest } from './local-write.js';
 import type { RemoteResponse } from './ports.js';
+import { pickHeaders, relayed, writeMethodOf } from './relay.js';
 import type { WaitingWrite } from './write-waiters.js';
 
 /** How long writes answer locally without trying the network after a network failure (§3.9). */
@@ -18,12 +18,7 @@ const PASSED_HEADERS = ['content-type', 'etag', 'location', 'last-modified', 'li
 
 /** The server's answer as the app gets it: status, JSON body, its row headers, `x-tablesync: upstream`. */
 export function upstreamAnswer(response: Extract<RemoteResponse, { readonly kind: 'response' }>): TableResponse {
-  const headers: Record<string, string> = {};
-  for (const name of PASSED_HEADERS) {
-    const value = response.headers[name];
-    if (value !== undefined) headers[name] = value;
-  }
-  headers['x-tablesync'] = 'upstream';
+  const headers = { ...pickHeaders(response.headers, PASSED_HEADERS), 'x-tablesync': 'upstream' };
   return { status: response.status, headers, body: response.status === 204 || response.status === 304 ? null : response.body };
 }
 
@@ -86,8 +81,7 @@ async function planWrite(ctx: EngineContext, http: HttpRequest, request: WriteRe
     return { kind: 'local' };
   }
   const now = ctx.deps.clock.now();
-  const { authorization, zumoAuth } = ctx.credentials.current();
-  const identity = identityOf(authorization ?? null, zumoAuth ?? null);
+  const identity = identityOf(ctx.credentials.current());
   const authBlocked = ctx.runtime.authBlockedAt !== null && ctx.runtime.authBlockedAt === ctx.credentials.generation;
   if (op.state !== 'pending' || !mayPush(op, identity) || authBlocked || (op.nextAttemptAt !== null && op.nextAttemptAt > now)) return { kind: 'local' };
   // §3.4 step 2: an older op that a push would send first (failed, held and identity-blocked ones are skipped).
@@ -99,18 +93,11 @@ async function planWrite(ctx: EngineContext, http: HttpRequest, request: WriteRe
   return waiting === null ? { kind: 'local' } : { kind: 'wait', waiting };
 }
 
-const METHODS = ['POST', 'PATCH', 'PUT', 'DELETE'] as const;
-
 /** The app's write as it made it (path, query, body, `If-Match`), an insert carrying the id the worker gave it. */
 function appRequest(http: HttpRequest, request: WriteRequest, op: Op): OutboundRequest | null {
-  const method = METHODS.find((m) => m === http.method.toUpperCase());
+  const method = writeMethodOf(http);
   if (method === undefined) return null;
-  const { path, query } = splitUrl(http.url);
-  const headers: Record<string, string> = { 'zumo-api-version': http.headers['zumo-api-version'] ?? dialectFacts(request.dialect).apiVersion };
-  for (const name of ['content-type', 'if-match', 'accept']) {
-    const value = http.headers[name];
-    if (value !== undefined) headers[name] = value;
-  }
   const body = request.kind === 'insert' ? JSON.stringify({ ...request.body, id: op.itemId }) : http.body;
-  return { method, path: query === '' ? path : `${path}?${query}`, headers, body };
+  const relay = relayed(http, method, ['zumo-api-version', 'content-type', 'if-match', 'accept'], body);
+  return { ...relay, headers: { 'zumo-api-version': dialectFacts(request.dialect).apiVersion, ...relay.headers } };
 }

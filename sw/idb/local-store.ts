@@ -124,10 +124,6 @@ export function createLocalStore(db: IDBDatabase): LocalStore {
 
   return {
     walkRows,
-    getRow: async (table, id) => {
-      const record = await read<RowRecord | undefined>(STORES.rows, (s) => s.get([table, id]));
-      return record === undefined ? null : rowOf(record);
-    },
     getRowsById: (table, ids) =>
       new Promise((resolve, reject) => {
         const tx = db.transaction(STORES.rows, 'readonly');
@@ -149,8 +145,6 @@ export function createLocalStore(db: IDBDatabase): LocalStore {
       read<ConflictRecord[]>(STORES.conflicts, (s) =>
         table === undefined ? s.getAll() : s.index(INDEXES.conflictsByTable).getAll(IDBKeyRange.only(table)),
       ),
-    getSyncState: async (table, queryId) =>
-      (await read<SyncStateRecord | undefined>(STORES.syncState, (s) => s.get([table, queryId]))) ?? null,
     listSyncStates: (table) => read<SyncStateRecord[]>(STORES.syncState, (s) => s.getAll(tableRange(table))),
     commit,
   };

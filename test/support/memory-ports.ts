@@ -71,10 +71,6 @@ export function createMemoryLocalStore(): MemoryLocalStore {
   const byId = <T extends { readonly id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
   const store: MemoryLocalStore = {
-    getRow(table, id) {
-      const row = rows.get(rowKey(table, id));
-      return Promise.resolve(row ? clone(row) : null);
-    },
     getRowsById(table, ids) {
       return Promise.resolve(ids.flatMap((id) => {
         const row = rows.get(rowKey(table, id));
@@ -118,10 +114,6 @@ export function createMemoryLocalStore(): MemoryLocalStore {
     listConflicts(table) {
       const list = [...conflicts.values()].filter((c) => table === undefined || c.table === table).sort((a, b) => a.opSeq - b.opSeq);
       return Promise.resolve(list.map(clone));
-    },
-    getSyncState(table, queryId) {
-      const s = syncStates.get(rowKey(table, queryId));
-      return Promise.resolve(s ? clone(s) : null);
     },
     listSyncStates(table) {
       return Promise.resolve([...syncStates.values()].filter((s) => s.table === table).map(clone));

@@ -5,7 +5,7 @@ export { dialectFacts, pagingOf } from './dialect-facts.js';
 export { errorResponse, formatError } from './format-error.js';
 export { formatConflict, formatCreated, formatDeleted, formatItem, formatNotModified } from './format-item.js';
 export { continuationQuery, formatList, pageLimit, type ListPage, type ListRequest } from './format-list.js';
-export { planLookup, planOpRequest, planUndelete, type OutboundOptions, type UndeleteTarget } from './outbound.js';
+export { planLookup, planOpRequest, planUndelete, type UndeleteTarget } from './outbound.js';
 export { includesDeleted, parseListQuery } from './parse-list-query.js';
 export { isJsonContentType, parseTableRequest, type ParseTableRequestOptions } from './parse-table-request.js';
 export { conflictStatusOf, formatETag, ifMatchPasses, ifNoneMatchHits, parsePrecondition } from './precondition.js';

@@ -4,15 +4,6 @@ import { dialectFacts } from './dialect-facts.js';
 import { formatETag } from './precondition.js';
 import type { Dialect, OutboundRequest } from './types.js';
 
-/** Where and how the engine talks upstream. */
-export interface OutboundOptions {
-  readonly dialect: Dialect;
-  /** The table's name on the wire; defaults to the op's. */
-  readonly table?: string;
-  /** A mount path before `/tables/` on the upstream origin, e.g. `/api`; default none. */
-  readonly prefix?: string;
-}
-
 /** A row to bring back from a tombstone (K-05): its id, the snapshot to store, the tombstone's version. */
 export interface UndeleteTarget {
   readonly table: string;
@@ -21,9 +12,8 @@ export interface UndeleteTarget {
   readonly ifMatch: string;
 }
 
-const collectionPath = (table: string, prefix = ''): string => `${prefix}/tables/${encodeURIComponent(table)}`;
-const itemPath = (table: string, id: string, prefix = ''): string =>
-  `${collectionPath(table, prefix)}/${encodeURIComponent(id)}`;
+const collectionPath = (table: string): string => `/tables/${encodeURIComponent(table)}`;
+const itemPath = (table: string, id: string): string => `${collectionPath(table)}/${encodeURIComponent(id)}`;
 
 /** The `id` and app fields of a row: every other system property is dropped (U-04, U-05). */
 function wireBody(snapshot: Item): Record<string, unknown> {
@@ -48,16 +38,15 @@ function mustSnapshot(op: Op): Item {
  * with the whole snapshot; delete `DELETE`. Header names are lowercase; `If-Match` goes exactly
  * when `baseVersion` is not null, never on an insert.
  */
-export function planOpRequest(op: Op, options: OutboundOptions): OutboundRequest {
-  const table = options.table ?? op.table;
-  const facts = dialectFacts(options.dialect);
+export function planOpRequest(op: Op, dialect: Dialect): OutboundRequest {
+  const facts = dialectFacts(dialect);
   switch (op.kind) {
     case 'insert': {
       const body = wireBody({ ...mustSnapshot(op), id: op.itemId });
       return {
         method: 'POST',
-        path: collectionPath(table, options.prefix),
-        headers: headersFor(options.dialect, true, null),
+        path: collectionPath(op.table),
+        headers: headersFor(dialect, true, null),
         body: JSON.stringify(body),
       };
     }
@@ -68,16 +57,16 @@ export function planOpRequest(op: Op, options: OutboundOptions): OutboundRequest
       }
       return {
         method: facts.updateMethod,
-        path: itemPath(table, op.itemId, options.prefix),
-        headers: headersFor(options.dialect, true, op.baseVersion),
+        path: itemPath(op.table, op.itemId),
+        headers: headersFor(dialect, true, op.baseVersion),
         body: JSON.stringify(body),
       };
     }
     case 'delete':
       return {
         method: 'DELETE',
-        path: itemPath(table, op.itemId, options.prefix),
-        headers: headersFor(options.dialect, false, op.baseVersion),
+        path: itemPath(op.table, op.itemId),
+        headers: headersFor(dialect, false, op.baseVersion),
         body: null,
       };
   }
@@ -88,9 +77,9 @@ export function planOpRequest(op: Op, options: OutboundOptions): OutboundRequest
  * v3 `PUT /tables/t/{id}?__includedeleted=true` with the snapshot; v2 `POST /tables/t/{id}`
  * without a body, after which the engine sends the update with the new version.
  */
-export function planUndelete(target: UndeleteTarget, options: Omit<OutboundOptions, 'table'>): OutboundRequest {
-  const path = itemPath(target.table, target.id, options.prefix);
-  if (options.dialect === 'v2') {
+export function planUndelete(target: UndeleteTarget, dialect: Dialect): OutboundRequest {
+  const path = itemPath(target.table, target.id);
+  if (dialect === 'v2') {
     return { method: 'POST', path, headers: headersFor('v2', false, target.ifMatch), body: null };
   }
   return {
@@ -105,11 +94,11 @@ export function planUndelete(target: UndeleteTarget, options: Omit<OutboundOptio
  * The lookup sent when a conflict body is not a server row (U-12):
  * `GET /tables/t?$filter=(id eq '<id>')&__includeDeleted=true`, quotes doubled, percent-encoded.
  */
-export function planLookup(table: string, id: string, dialect: Dialect, prefix = ''): OutboundRequest {
+export function planLookup(table: string, id: string, dialect: Dialect): OutboundRequest {
   const filter = encodeURIComponent(`(id eq '${id.replace(/'/g, "''")}')`);
   return {
     method: 'GET',
-    path: `${collectionPath(table, prefix)}?$filter=${filter}&__includeDeleted=true`,
+    path: `${collectionPath(table)}?$filter=${filter}&__includeDeleted=true`,
     headers: headersFor(dialect, false, null),
     body: null,
   };

@@ -107,8 +107,6 @@ export interface DialectFacts {
   readonly deleteStatus: 200 | 204;
   /** A list body is a bare array (or `{results,count}`) in v2, `{items,count,nextLink}` in v3. */
   readonly listShape: 'array' | 'items';
-  /** More rows are signalled by a `Link` header (v2) or a `nextLink` query string (v3). */
-  readonly continuation: 'link' | 'nextLink';
   /** The code for a read or write aimed at a tombstone: 404 `item_not_found` (v2), 410 `item_deleted` (v3). */
   readonly tombstoneCode: 'item_not_found' | 'item_deleted';
   /** v2 refuses `createdAt`, `updatedAt`, `deleted` in write bodies; v3 ignores every system property. */

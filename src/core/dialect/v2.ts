@@ -10,7 +10,6 @@ export const v2: DialectFacts = {
   updateMethod: 'PATCH',
   deleteStatus: 200,
   listShape: 'array',
-  continuation: 'link',
   tombstoneCode: 'item_not_found',
   reservedProperties: 'reject',
   bodyVersionIsPrecondition: true,

@@ -10,7 +10,6 @@ export const v3: DialectFacts = {
   updateMethod: 'PUT',
   deleteStatus: 204,
   listShape: 'items',
-  continuation: 'nextLink',
   tombstoneCode: 'item_deleted',
   reservedProperties: 'ignore',
   bodyVersionIsPrecondition: false,

@@ -56,7 +56,7 @@ describe('the Azure Mobile Apps Node server, as recorded', () => {
   });
 
   test('U-04 U-06 U-12 P18: every request names ZUMO-API-VERSION 2.0.0 (the SDK answers 400 without it); If-Match quotes the version; no body system properties ([node] 400 reserved)', () => {
-    const patch = planOpRequest({ ...update, snapshot: { ...v2, text: 'mine' } }, { dialect: 'v2' });
+    const patch = planOpRequest({ ...update, snapshot: { ...v2, text: 'mine' } }, 'v2');
     expect(patch.headers).toEqual({ 'zumo-api-version': '2.0.0', 'content-type': 'application/json', 'if-match': '"MQ=="' });
     expect(JSON.parse(patch.body ?? '{}')).toEqual({ id: 'a', text: 'mine', done: false, rank: 1, note: null });
     expect(planLookup('todoitem', "it's", 'v2')).toEqual({

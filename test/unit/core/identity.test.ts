@@ -27,7 +27,7 @@ describe('identity', () => {
     { name: 'an impossible base64 length', authorization: 'Bearer a.abcde.d', zumo: null, want: null },
     { name: 'bytes that are not UTF-8', authorization: `Bearer a.${Buffer.from([0xff, 0xfe]).toString('base64url')}.c`, zumo: null, want: null },
   ])('U-17: $name', ({ authorization, zumo, want }) => {
-    expect(identityOf(authorization, zumo)).toBe(want);
+    expect(identityOf({ ...(authorization === null ? {} : { authorization }), ...(zumo === null ? {} : { zumoAuth: zumo }) })).toBe(want);
   });
 
   test.each([

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Dialect } from '../../../src/core/dialect/types.js';
-import { buildPullRequest, dateLiteral, defaultPullPageSize } from '../../../src/core/pull-query.js';
+import { dialectFacts } from '../../../src/core/dialect/dialect-facts.js';
+import { buildPullRequest, defaultPullPageSize } from '../../../src/core/pull-query.js';
 import type { Item } from '../../../src/core/item.js';
 import type { PullFetch, PulledPage } from '../../../src/core/watermark.js';
 import { applyPage, nextRequest, startPull } from '../../../src/core/watermark.js';
@@ -62,11 +63,11 @@ describe('buildPullRequest', () => {
     ['v2', "datetimeoffset'1970-01-01T00:00:00.000Z'"],
     ['v3', 'cast(1970-01-01T00:00:00.000Z,Edm.DateTimeOffset)'],
   ] as const)('L-03: %s literals always carry 3 digits and Z: %s', (dialect, literal) => {
-    expect(dateLiteral(0, dialect)).toBe(literal);
+    expect(dialectFacts(dialect).dateLiteral(0)).toBe(literal);
   });
 
   test.each(['v2', 'v3'] as const)('L-08: %s drain requests bound one millisecond, order by id and continue after the last id, quotes doubled', (dialect) => {
-    const lit = (ms: number): string => dateLiteral(ms, dialect);
+    const lit = (ms: number): string => dialectFacts(dialect).dateLiteral(ms);
     const first = optionsOf(buildPullRequest(drain(W, null), { table: 'todoitem', dialect, filter: 'a eq 1' }).path);
     expect(first).toEqual([
       ['$filter', `(a eq 1) and (updatedAt ge ${lit(W)}) and (updatedAt lt ${lit(W + 1)})`],
@@ -91,7 +92,7 @@ describe('buildPullRequest', () => {
         const options = optionsOf(buildPullRequest(drain(W, id), { table: 't', dialect, filter }).path);
         expect(options.map(([name]) => name)).toEqual(['$filter', '$orderby', '$top', '__includeDeleted']);
         expect(options[0]?.[1]).toBe(
-          `(${filter}) and (updatedAt ge ${dateLiteral(W, dialect)}) and (updatedAt lt ${dateLiteral(W + 1, dialect)}) and (id gt '${id.replace(/'/g, "''")}')`,
+          `(${filter}) and (updatedAt ge ${dialectFacts(dialect).dateLiteral(W)}) and (updatedAt lt ${dialectFacts(dialect).dateLiteral(W + 1)}) and (id gt '${id.replace(/'/g, "''")}')`,
         );
       }),
       { numRuns: 200 },

@@ -58,15 +58,11 @@ test('dead letters: retryOperation reaches the engine; discardOperation of an un
   await expect(bridge.discardOperation(3)).rejects.toEqual({ code: 'operation_not_found', message: 'No failed operation 3' });
 });
 
-test('a page push is explicit (U-15); bootId answers without waiting for init', async () => {
+test('a page push is explicit (U-15); bootId answers the boot', async () => {
   const engine = fakeEngine();
-  let release = (): void => undefined;
-  const ready = new Promise<void>((resolve) => (release = resolve));
-  const bridge = createBridge({ engine, bootId: 'b1', log, ready: () => ready });
+  const bridge = createBridge({ engine, bootId: 'b1', log });
   expect(await bridge.bootId()).toBe('b1');
-  const pushed = bridge.push();
-  release();
-  expect(await pushed).toMatchObject({ completed: 1 });
+  expect(await bridge.push()).toMatchObject({ completed: 1 });
   expect(engine.push).toHaveBeenCalledWith({ explicit: true });
 });
 
@@ -76,15 +72,16 @@ test('engine events reach every subscribed listener; a listener on a dead port i
   const bridge = createBridge({ engine, bootId: 'b1', log, listenerTimeoutMs: 1000 });
   const seen: string[] = [];
   await bridge.subscribe((event) => void seen.push(event.kind));
-  await bridge.subscribe(() => new Promise(() => undefined)); // a Comlink call on a dead port never settles
-  expect(bridge.listenerCount()).toBe(2);
+  const dead = vi.fn(() => new Promise(() => undefined)); // a Comlink call on a dead port never settles
+  await bridge.subscribe(dead);
   engine.emit({ kind: 'pushed', result: { completed: 0, failed: 0, held: 0, stopped: null } });
   await vi.advanceTimersByTimeAsync(1001);
   expect(seen).toEqual(['pushed']);
-  expect(bridge.listenerCount()).toBe(1);
-  bridge.dispose();
+  expect(dead).toHaveBeenCalledTimes(1);
   engine.emit({ kind: 'pushed', result: { completed: 0, failed: 0, held: 0, stopped: null } });
-  expect(seen).toEqual(['pushed']);
+  await vi.advanceTimersByTimeAsync(1001);
+  expect(seen).toEqual(['pushed', 'pushed']);
+  expect(dead).toHaveBeenCalledTimes(1);
 });
 
 test('T-09: refresh(tables?) reaches the engine, all tables when none are named', async () => {

@@ -4,7 +4,7 @@ import { expect, test } from 'vitest';
 import { MIGRATIONS, VERSION, openDatabase } from '../../../sw/idb/database.js';
 import { createLocalStore } from '../../../sw/idb/local-store.js';
 import { createMetaStore } from '../../../sw/idb/meta-store.js';
-import { newOp } from '../../support/local-store-contract.js';
+import { getRow, getSyncState, newOp } from '../../support/local-store-contract.js';
 
 const done = (tx: IDBTransaction): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -55,12 +55,12 @@ test('W-15: upgrading a v1 database keeps every op (pending, failed, held), row,
     [3, 'c', 'held'],
   ]);
   expect((await store.listOps('t')).map((o) => o.itemId)).toEqual(['a', 'b']);
-  expect((await store.getRow('t', 'a'))?.knownVersions).toEqual(['v1']);
+  expect((await getRow(store, 't', 'a'))?.knownVersions).toEqual(['v1']);
   // Version 3 gave every old row its updatedAt order key: the cold read path walks them all.
   const walked: string[] = [];
   await store.walkRows('t', { field: 'updatedAt', direction: 'desc' }, (r) => walked.push(r.id) > 0);
   expect(walked).toEqual(['b', 'a']);
-  expect(await store.getSyncState('t', '*')).toEqual({
+  expect(await getSyncState(store, 't', '*')).toEqual({
     table: 't', queryId: '*', watermark: { ms: 5, raw: 'r' }, drain: null, lastPullAt: 9, complete: false,
   });
   expect((await store.listConflicts('u')).map((c) => c.opSeq)).toEqual([3]);

@@ -17,8 +17,8 @@ function setup(options: { backgroundSync: boolean; results?: (string | null)[]; 
   let tick: (() => void) | null = null;
   let period = 0;
   const triggers = createPushTriggers({
-    ...(options.timerMs === undefined ? {} : { timerMs: options.timerMs }),
-    ...(options.requestMs === undefined ? {} : { requestMs: options.requestMs }),
+    timerMs: options.timerMs ?? TIMER_PUSH_INTERVAL_MS,
+    requestMs: options.requestMs ?? REQUEST_PUSH_INTERVAL_MS,
     backgroundSync: () => options.backgroundSync,
     push: async (explicit) => {
       pushes.push(explicit);

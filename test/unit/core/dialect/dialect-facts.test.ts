@@ -17,7 +17,7 @@ describe('dialectFacts', () => {
       dialect: 'v2',
       want: {
         apiVersion: '2.0.0', pageSize: 50, maxTop: 1000, updateMethod: 'PATCH', deleteStatus: 200, listShape: 'array',
-        continuation: 'link', tombstoneCode: 'item_not_found', reservedProperties: 'reject', bodyVersionIsPrecondition: true,
+        tombstoneCode: 'item_not_found', reservedProperties: 'reject', bodyVersionIsPrecondition: true,
       },
       literal: "datetimeoffset'2024-01-02T03:04:05.678Z'",
     },
@@ -26,7 +26,7 @@ describe('dialectFacts', () => {
       dialect: 'v3',
       want: {
         apiVersion: '3.0.0', pageSize: 100, maxTop: 128000, updateMethod: 'PUT', deleteStatus: 204, listShape: 'items',
-        continuation: 'nextLink', tombstoneCode: 'item_deleted', reservedProperties: 'ignore', bodyVersionIsPrecondition: false,
+        tombstoneCode: 'item_deleted', reservedProperties: 'ignore', bodyVersionIsPrecondition: false,
       },
       literal: 'cast(2024-01-02T03:04:05.678Z,Edm.DateTimeOffset)',
     },
