@@ -342,7 +342,8 @@ async function failOp(ctx: EngineContext, sent: Op, status: number, body: unknow
  * give (network error, 408, 429, 5xx: the local answer, the op replays later). A "done" settles as in a replay; a
  * refusal (409, 412, any other 4xx, 401 and 403 included) removes the op as `discard` does, the local row becoming
  * the server's, with no policy, record or dead op: the app that asked handles its answer. A local edit made while
- * the request was in flight keeps the replay rules, so that edit is never lost.
+ * the request was in flight, or made before it and collapsed into its op, keeps the replay rules, so that edit is
+ * never lost.
  */
 async function answerWaiting(
   ctx: EngineContext,
@@ -352,12 +353,15 @@ async function answerWaiting(
   claimed: ClaimedWrite,
 ): Promise<Applied> {
   const { outcome, response } = answer;
-  if (response.kind !== 'response' || outcome.kind === 'retry') {
+  const refused = outcome.kind === 'conflict' || outcome.kind === 'adopt-rebase' || outcome.kind === 'rejected' || outcome.kind === 'needs-auth';
+  // An op that carries earlier edits (collapsed onto this write) holds writes the app was already told succeeded:
+  // a refusal must not discard them, so they keep the replay rules and this write gets the local answer too.
+  if (response.kind !== 'response' || outcome.kind === 'retry' || (refused && sent.editCounter > 0)) {
     claimed.answer({ kind: 'local' });
     return applyOutcome(ctx, sent, answer, rounds);
   }
   let result: Applied;
-  if (outcome.kind === 'conflict' || outcome.kind === 'adopt-rebase' || outcome.kind === 'rejected' || outcome.kind === 'needs-auth') {
+  if (refused) {
     const removed = await withCurrent(ctx, sent, async (c) => {
       if (c.editCounter !== sent.editCounter) return { changes: [], value: false };
       const row = outcome.kind === 'conflict' || outcome.kind === 'adopt-rebase' ? outcome.serverRow : (c.serverRow ?? c.baseRow);

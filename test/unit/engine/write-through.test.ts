@@ -289,6 +289,23 @@ describe('write-through (PROTOCOL.md §3.9)', () => {
     expect(h.ops()).toEqual([expect.objectContaining({ itemId: 'a', state: 'held', snapshot: expect.objectContaining({ text: 'mine', done: true }) })]);
   });
 
+  test('issue 11: a write collapsed onto an edit the app was told succeeded is never discarded by a refusal: the local answer, the replay rules', async () => {
+    const h = await online();
+    // The insert's answer is lost to the network: the app is told 201 locally, the op is attempted.
+    h.server.inject({ kind: 'network' });
+    expect((await h.request('POST', '/tables/todo', { body: { id: 'a', text: 'x' }, headers: { authorization: 'Bearer one' } })).headers['x-tablesync']).toBe('local');
+    h.clock.advance(30_000); // past the offline window and the back-off
+    // The delete collapses onto that insert; the server refuses the token. Discarding the op would drop the insert too.
+    h.server.inject({ kind: 'status', status: 401, body: { error: 'Who?', code: 'unauthorized' } });
+    const deleted = await h.request('DELETE', '/tables/todo/a', { headers: { authorization: 'Bearer one' } });
+    expect([deleted.status, deleted.headers['x-tablesync']]).toEqual([204, 'local']);
+    expect(h.ops()).toEqual([expect.objectContaining({ itemId: 'a', kind: 'delete', state: 'pending', blockedReason: 'needs-auth' })]);
+    // New credentials: the replay ends the row on the server (its insert never arrived: the delete is done, U-10).
+    await h.request('GET', '/tables/todo', { headers: { authorization: 'Bearer two' } });
+    await h.engine.push({ explicit: true });
+    expect([h.ops(), h.server.row('todo', 'a')?.['deleted'] ?? 'absent']).toEqual([[], 'absent']);
+  });
+
   test('a write in another dialect than the upstream\'s is answered locally and pushed as usual', async () => {
     const h = await online({ tables: [{ name: 'todo', upstreamDialect: 'v3' }] });
     const answer = await h.request('POST', '/tables/todo', { body: { id: 'a' }, version: '2.0.0' });
