@@ -27,4 +27,7 @@ test(`issue 11: ${runs} seeded fault runs lose, duplicate and leave nothing (see
   expect(replay, failures.join('\n')).toEqual([]);
   expect([result.lost, result.duplicated, result.stray]).toEqual([0, 0, 0]);
   expect(result.faults).toBeGreaterThanOrEqual(runs);
+  // Every quota fault drawn bit (a run whose fault did not already failed above); 50 runs draw about ten.
+  expect(result.quotaBit).toBe(result.quotaFaults);
+  if (runs >= 50) expect(result.quotaFaults).toBeGreaterThan(0);
 });

@@ -6,7 +6,8 @@
  * `writeTimeoutMs`, connection resets, the worker stopped (CDP) before, during or after a push step,
  * the browser killed (SIGKILL) and relaunched on its profile mid-write and mid-push, a token that
  * expires in the middle of the queue (the page refreshes it through `setAuth`), and the storage quota
- * exhausted (CDP) during a write and during a pull. Then it heals everything, waits until the op-log
+ * exhausted (CDP, set below the origin's use as the browser relaunches) during a write and during a pull;
+ * a quota fault must bite, so a Chromium that stops honouring the override fails the suite. Then it heals everything, waits until the op-log
  * is empty, and judges the server's rows against what the app was told (fault-model.ts).
  *
  * One browser, worker and server serve every run; a run uses fresh ids, and afterwards the tables
@@ -30,6 +31,8 @@ export const FAULT_TABLES = ['fa', 'fb', 'fc'] as const;
 const WRITE_TIMEOUT_MS = 300;
 /** Runs between two purges of the page's tables and truncations of the server's. */
 const RESET_EVERY = 20;
+/** The origin's quota while its storage is full (bytes): nothing fits, yet the app has all it needs to start. */
+const FULL_QUOTA = 1;
 /** Longest a page call may take before the run counts it as hung. */
 const CALL_LIMIT_MS = 15_000;
 
@@ -165,8 +168,7 @@ class BrowserHost {
   /** The token generation the server (the proxy) accepts, and the one the app holds (kept across a relaunch, as an app stores its token). */
   serverGeneration = 0;
   appGeneration = 0;
-  /** The origin's storage use when last measured (bytes), and whether a quota override is in force. */
-  private usage = 0;
+  /** Whether a quota override is in force. */
   private quotaOverridden = false;
   // On tmpfs where there is one: a SIGKILL loses nothing a process wrote there (only power loss would), and
   // IndexedDB's strict commits cost no disk flush, which makes most of a run's time on a disk.
@@ -236,13 +238,13 @@ class BrowserHost {
   }
 
   /**
-   * The storage quota exhausted: the browser relaunched on its profile with the origin's quota at half what it
+   * The storage quota exhausted: the browser relaunched on its profile with the origin's quota far below what it
    * uses, set before the app's first IndexedDB use. Chromium caches an origin's free space once its IndexedDB is
    * first used, so an override set later is not seen; a raised one (`setQuota(null)`) is, after the next refusal.
+   * Not half the use: the worker's registration counts in the origin's use but not against IndexedDB's space.
    */
-  async relaunchWithQuota(): Promise<void> {
-    if (!this.dead) this.usage = await this.call(async () => (await navigator.storage.estimate()).usage ?? 0, undefined, 'storage estimate');
-    await this.relaunch(Math.floor(this.usage / 2));
+  relaunchWithQuota(): Promise<void> {
+    return this.relaunch(FULL_QUOTA);
   }
 
   async close(): Promise<void> {
@@ -450,8 +452,8 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
         await host.refreshToken();
         const table = pick(FAULT_TABLES);
         for (let k = 0; k < 2; k++) {
-          const id = `${prefix}-ext${step}-${k}`;
           const mark = `${prefix}-m${marks++}`;
+          const id = `${mark}-ext`;
           const answer = await fetch(`${serverUrl}/tables/${table}`, {
             method: 'POST',
             headers: { 'ZUMO-API-VERSION': '3.0.0', 'content-type': 'application/json' },
