@@ -18,7 +18,7 @@ afterAll(async () => {
   await dropSchema(schema);
 });
 
-// 50 runs with faults, a browser relaunch in some: about 40 s on two busy cores (the reason for the long timeout).
+// 50 runs with faults, a browser relaunch in a third of them (kills, every quota fault): 60–80 s on two busy cores (the reason for the long timeout).
 test(`issue 11: ${runs} seeded fault runs lose, duplicate and leave nothing (seed ${seed})`, { timeout: 240_000 }, async () => {
   const failures: string[] = [];
   const result = await runFaultSuite({ runs, seed, databaseUrl: TEST_DATABASE_URL, databaseSchema: schema, log: (line) => failures.push(line) });

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startServer } from '../../src/server/start-server.js';
-import { CHROMIUM_ARGS, swDevtools, type SwDevtools } from './browser.js';
+import { CHROMIUM_ARGS, swDevtools, waitFor, type SwDevtools } from './browser.js';
 import { startFaultProxy, type Fault, type FaultProxy, type ProxiedRequest } from './fault-proxy.js';
 import { judge, type Outcome, type ServerRow, type WriteRecord } from './fault-model.js';
 
@@ -33,6 +33,8 @@ const WRITE_TIMEOUT_MS = 300;
 const RESET_EVERY = 20;
 /** The origin's quota while its storage is full (bytes): nothing fits, yet the app has all it needs to start. */
 const FULL_QUOTA = 1;
+/** How long the origin's IndexedDB may stay open after its last connection closed (Chromium: about 2 s). */
+const IDB_CLOSE_MS = 2500;
 /** Longest a page call may take before the run counts it as hung. */
 const CALL_LIMIT_MS = 15_000;
 
@@ -209,11 +211,32 @@ class BrowserHost {
     if (quota !== undefined) {
       await this.devtools.cdp.send('Storage.overrideQuotaForOrigin', { origin: this.origin, quotaSize: quota });
       this.quotaOverridden = true;
+      await this.closeEarlyWorker();
     }
     await this.page.goto(`${this.origin}/index.html?gen=${this.appGeneration}`);
     await this.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { polling: 25, timeout: 15_000 });
     await within(this.page.evaluate(() => (window as unknown as { tablesync: { ready: Promise<unknown> } }).tablesync.ready.then(() => undefined)), CALL_LIMIT_MS, 'tablesync.ready');
     this.dead = false;
+  }
+
+  /**
+   * Chromium may start the worker before anyone attaches (a Background Sync registered offline fires at start-up), and
+   * its IndexedDB then caches the free space from before the quota override. Such a worker is stopped, and the
+   * origin's IndexedDB given time to close (Chromium keeps it open a moment after its last connection goes).
+   */
+  private async closeEarlyWorker(): Promise<void> {
+    const statuses = await waitFor(() => (this.devtools.statuses().length > 0 ? this.devtools.statuses() : undefined), { timeoutMs: 5000, message: 'the worker\'s status' });
+    if (statuses.every((status) => status === 'stopped')) return;
+    // A worker still starting ignores a stop: asked again until it is down.
+    await waitFor(
+      async () => {
+        if (this.devtools.statuses().every((status) => status === 'stopped')) return true;
+        await this.devtools.cdp.send('ServiceWorker.stopAllWorkers');
+        return false;
+      },
+      { timeoutMs: 10_000, stepMs: 50, message: 'the early worker stopped' },
+    );
+    await sleep(IDB_CLOSE_MS);
   }
 
   /** SIGKILL, as a crash: nothing is flushed or closed on the way out. */
