@@ -186,7 +186,7 @@ class BrowserHost {
   async launch(quota?: number): Promise<void> {
     const child = spawn(process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', [...CHROMIUM_ARGS, `--user-data-dir=${this.profile}`, '--remote-debugging-port=0', 'about:blank'], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      // A process group of its own: a kill takes its helpers too, which would otherwise go on writing to the profile.
+      // A process group of its own, so that `close` can end the helpers a killed browser leaves for a moment.
       detached: true,
     });
     this.process = child;
@@ -244,13 +244,9 @@ class BrowserHost {
     if (this.dead) return;
     this.dead = true;
     const child = this.process;
-    if (child?.pid !== undefined) {
-      const exited = child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve();
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // The group is gone already.
-      }
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
       await exited;
     }
     await this.browser?.close().catch(() => {});
@@ -278,7 +274,12 @@ class BrowserHost {
 
   async close(): Promise<void> {
     await this.kill();
-    // Chromium's helper processes outlive a SIGKILLed browser by a moment and may still write to the profile.
+    // Chromium's helpers outlive a SIGKILLed browser by a moment and may still write to the profile: ended with it here.
+    try {
+      if (this.process?.pid !== undefined) process.kill(-this.process.pid, 'SIGKILL');
+    } catch {
+      // None left.
+    }
     fs.rmSync(this.profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 
