@@ -15,6 +15,8 @@ const kinds = process.env['FAULT_KINDS']?.split(',') as FaultKind[] | undefined;
 const unknown = kinds?.filter((kind) => !FAULT_KINDS.includes(kind));
 if (unknown !== undefined && unknown.length > 0) throw new Error(`FAULT_KINDS: no such kind ${unknown.join(', ')}; the kinds are ${FAULT_KINDS.join(', ')}`);
 const started = Date.now();
+// Printed first too: a suite that dies half-way can still be replayed.
+console.error(`seed ${seed}, ${runs} runs`);
 // FAULT_BUILD=0 keeps dist/ as it is (another suite may be serving it).
 if (process.env['FAULT_BUILD'] !== '0') await buildAll();
 const schema = uniqueSchema('h_faults');

@@ -215,7 +215,7 @@ class BrowserHost {
     }
     await this.page.goto(`${this.origin}/index.html?gen=${this.appGeneration}`);
     await this.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { polling: 25, timeout: 15_000 });
-    await within(this.page.evaluate(() => (window as unknown as { tablesync: { ready: Promise<unknown> } }).tablesync.ready.then(() => undefined)), CALL_LIMIT_MS, 'tablesync.ready');
+    await within(this.page.evaluate(() => (window as unknown as { tablesync: { ready: Promise<unknown> } }).tablesync.ready.then(() => undefined)), CALL_LIMIT_MS, `tablesync.ready${quota === undefined ? '' : ' (storage full)'}`);
     this.dead = false;
   }
 
