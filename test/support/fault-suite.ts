@@ -412,12 +412,13 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
   }
   let uncutAt = -1;
   let killDuringWrite = false;
-  let quotaWrite = false;
+  /** quota-write faults due at this step's write (two may fall on one step). */
+  let quotaWrites = 0;
   /** Quota faults that bit, and what went wrong with the others or with their heal (the recipe stopped working: the run fails). */
   let quotaBit = 0;
   const quotaProblems: string[] = [];
-  const bitten = (bit: boolean, note: string): void => {
-    if (bit) quotaBit += 1;
+  const bitten = (bit: boolean, note: string, faults = 1): void => {
+    if (bit) quotaBit += faults;
     else quotaProblems.push(`quota fault did not bite: ${note}`);
   };
   const isWrite = (r: ProxiedRequest): boolean => r.method !== 'GET';
@@ -471,8 +472,8 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
         });
       case 'quota-write':
         // This step's write meets a full disk (checked after it).
-        await host.relaunchWithQuota();
-        quotaWrite = true;
+        if (quotaWrites === 0) await host.relaunchWithQuota();
+        quotaWrites += 1;
         return;
       case 'quota-pull': {
         // Another device writes two rows; this page's pull of them meets a full disk, then resumes once space is back.
@@ -599,8 +600,9 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
     const label = `write ${(at.get(step) ?? ['-']).join('+')}`;
     phases[label] = (phases[label] ?? 0) + Date.now() - stepAt;
     record(step, table, id, kind, mark, answer);
-    if (quotaWrite) {
-      quotaWrite = false;
+    if (quotaWrites > 0) {
+      const faultsDue = quotaWrites;
+      quotaWrites = 0;
       if (!storageFull(answer)) {
         // Refused before anything was stored (409 or 404 of the local state), or the browser died under it: a new row meets the full disk.
         if (host.dead) await host.relaunchWithQuota();
@@ -610,8 +612,8 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
           .call(([t, r]) => (window as unknown as AppWindow).app.insert(t, r), [table, { id: probeId, w: probeMark, n: step }] as const, 'insert')
           .catch(() => null);
         record(step, table, probeId, 'insert', probeMark, probe);
-        bitten(storageFull(probe), `quota-write at step ${step}: a new row got ${probe === null ? 'no answer' : `${probe.status} ${JSON.stringify(probe.body)}`}`);
-      } else bitten(true, '');
+        bitten(storageFull(probe), `quota-write at step ${step}: a new row got ${probe === null ? 'no answer' : `${probe.status} ${JSON.stringify(probe.body)}`}`, faultsDue);
+      } else bitten(true, '', faultsDue);
       await host.setQuota(null);
     } else if (storageFull(answer)) {
       quotaProblems.push(`step ${step}: a write got 507 with no quota fault in force`);
