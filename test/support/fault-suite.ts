@@ -6,7 +6,8 @@
  * `writeTimeoutMs`, connection resets, the worker stopped (CDP) before, during or after a push step,
  * the browser killed (SIGKILL) and relaunched on its profile mid-write and mid-push, a token that
  * expires in the middle of the queue (the page refreshes it through `setAuth`), and the storage quota
- * exhausted (CDP) during a write and during a pull. Then it heals everything, waits until the op-log
+ * exhausted (CDP, set below the origin's use as the browser relaunches) during a write and during a pull;
+ * a quota fault must bite, so a Chromium that stops honouring the override fails the suite. Then it heals everything, waits until the op-log
  * is empty, and judges the server's rows against what the app was told (fault-model.ts).
  *
  * One browser, worker and server serve every run; a run uses fresh ids, and afterwards the tables
@@ -20,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startServer } from '../../src/server/start-server.js';
-import { CHROMIUM_ARGS, swDevtools, type SwDevtools } from './browser.js';
+import { CHROMIUM_ARGS, swDevtools, waitFor, type SwDevtools } from './browser.js';
 import { startFaultProxy, type Fault, type FaultProxy, type ProxiedRequest } from './fault-proxy.js';
 import { judge, type Outcome, type ServerRow, type WriteRecord } from './fault-model.js';
 
@@ -30,6 +31,10 @@ export const FAULT_TABLES = ['fa', 'fb', 'fc'] as const;
 const WRITE_TIMEOUT_MS = 300;
 /** Runs between two purges of the page's tables and truncations of the server's. */
 const RESET_EVERY = 20;
+/** The origin's quota while its storage is full (bytes): nothing fits, yet the app has all it needs to start. */
+const FULL_QUOTA = 1;
+/** How long the origin's IndexedDB may stay open after its last connection closed (Chromium: about 2 s). */
+const IDB_CLOSE_MS = 2500;
 /** Longest a page call may take before the run counts it as hung. */
 const CALL_LIMIT_MS = 15_000;
 
@@ -60,6 +65,8 @@ export interface FaultSuiteOptions {
   /** Where the built bundles are; default the repository's dist/. */
   readonly distDir?: string;
   readonly log?: (line: string) => void;
+  /** The fault kinds drawn from; default all (a narrower set chases one kind). */
+  readonly kinds?: readonly FaultKind[];
 }
 
 export interface RunReport {
@@ -68,6 +75,9 @@ export interface RunReport {
   readonly lost: number;
   readonly duplicated: number;
   readonly stray: number;
+  /** Quota faults that bit (a write got 507 `storage_full`, a pull failed with it); a fault that did not, or whose heal did not work, is a problem that fails the run. */
+  readonly quotaBit: number;
+  readonly quotaProblems: number;
   readonly details: readonly string[];
 }
 
@@ -77,6 +87,9 @@ export interface FaultSuiteResult {
   readonly lost: number;
   readonly duplicated: number;
   readonly stray: number;
+  /** Quota faults drawn, and those that bit: every one must (otherwise the run fails). */
+  readonly quotaFaults: number;
+  readonly quotaBit: number;
   readonly failed: readonly RunReport[];
   readonly byKind: Readonly<Record<string, number>>;
   /** Statuses the app got, by status (how often faults reached it). */
@@ -86,7 +99,7 @@ export interface FaultSuiteResult {
 
 /** The one line the suite prints. */
 export const summaryLine = (r: FaultSuiteResult): string =>
-  `faults: ${r.runs} runs, ${r.faults} faults, lost ${r.lost}, duplicated ${r.duplicated}, stray ${r.stray}`;
+  `faults: ${r.runs} runs, ${r.faults} faults, lost ${r.lost}, duplicated ${r.duplicated}, stray ${r.stray}; quota faults bit ${r.quotaBit} of ${r.quotaFaults}`;
 
 /** mulberry32: small, fast and the same everywhere. */
 function random(seed: number): () => number {
@@ -138,6 +151,7 @@ interface AppWindow {
     push(): Promise<unknown>;
     refresh(tables?: string[]): Promise<void>;
     purge(o: { table: string; force?: boolean }): Promise<unknown>;
+    pull(o: { table: string; push?: boolean }): Promise<unknown>;
     pendingOperations(): Promise<{ table: string; itemId: string; kind: string; state: string; blockedReason: string | null; attempts: number; lastStatus: number | null }[]>;
     conflicts(): Promise<{ table: string; itemId: string; opKind: string; reason: string; status: number }[]>;
     status(): Promise<{ pushing: boolean; pulling: boolean; blockedReason: string | null }>;
@@ -156,6 +170,8 @@ class BrowserHost {
   /** The token generation the server (the proxy) accepts, and the one the app holds (kept across a relaunch, as an app stores its token). */
   serverGeneration = 0;
   appGeneration = 0;
+  /** Whether a quota override is in force. */
+  private quotaOverridden = false;
   // On tmpfs where there is one: a SIGKILL loses nothing a process wrote there (only power loss would), and
   // IndexedDB's strict commits cost no disk flush, which makes most of a run's time on a disk.
   private readonly profile = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'tablesync-faults-'));
@@ -166,9 +182,12 @@ class BrowserHost {
     this.origin = origin;
   }
 
-  async launch(): Promise<void> {
+  /** With `quota`, the origin's quota is set before the page's first navigation (see `relaunchWithQuota`). */
+  async launch(quota?: number): Promise<void> {
     const child = spawn(process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', [...CHROMIUM_ARGS, `--user-data-dir=${this.profile}`, '--remote-debugging-port=0', 'about:blank'], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      // A process group of its own, so that `close` can end the helpers a killed browser leaves for a moment.
+      detached: true,
     });
     this.process = child;
     const endpoint = await within(
@@ -189,10 +208,35 @@ class BrowserHost {
     this.context = this.browser.contexts()[0]!;
     this.page = this.context.pages()[0] ?? (await this.context.newPage());
     this.devtools = await swDevtools(this.context, this.page);
+    if (quota !== undefined) {
+      await this.devtools.cdp.send('Storage.overrideQuotaForOrigin', { origin: this.origin, quotaSize: quota });
+      this.quotaOverridden = true;
+      await this.closeEarlyWorker();
+    }
     await this.page.goto(`${this.origin}/index.html?gen=${this.appGeneration}`);
     await this.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { polling: 25, timeout: 15_000 });
-    await within(this.page.evaluate(() => (window as unknown as { tablesync: { ready: Promise<unknown> } }).tablesync.ready.then(() => undefined)), CALL_LIMIT_MS, 'tablesync.ready');
+    await within(this.page.evaluate(() => (window as unknown as { tablesync: { ready: Promise<unknown> } }).tablesync.ready.then(() => undefined)), CALL_LIMIT_MS, `tablesync.ready${quota === undefined ? '' : ' (storage full)'}`);
     this.dead = false;
+  }
+
+  /**
+   * Chromium may start the worker before anyone attaches (a Background Sync registered offline fires at start-up), and
+   * its IndexedDB then caches the free space from before the quota override. Such a worker is stopped, and the
+   * origin's IndexedDB given time to close (Chromium keeps it open a moment after its last connection goes).
+   */
+  private async closeEarlyWorker(): Promise<void> {
+    const statuses = await waitFor(() => (this.devtools.statuses().length > 0 ? this.devtools.statuses() : undefined), { timeoutMs: 5000, message: 'the worker\'s status' });
+    if (statuses.every((status) => status === 'stopped')) return;
+    // A worker still starting ignores a stop: asked again until it is down.
+    await waitFor(
+      async () => {
+        if (this.devtools.statuses().every((status) => status === 'stopped')) return true;
+        await this.devtools.cdp.send('ServiceWorker.stopAllWorkers');
+        return false;
+      },
+      { timeoutMs: 10_000, stepMs: 50, message: 'the early worker stopped' },
+    );
+    await sleep(IDB_CLOSE_MS);
   }
 
   /** SIGKILL, as a crash: nothing is flushed or closed on the way out. */
@@ -209,17 +253,33 @@ class BrowserHost {
     this.browser = null;
   }
 
-  async relaunch(): Promise<void> {
+  async relaunch(quota?: number): Promise<void> {
     const at = Date.now();
     await this.kill();
     this.relaunches += 1;
-    await this.launch();
+    this.quotaOverridden = false;
+    await this.launch(quota);
     phases['relaunch'] = (phases['relaunch'] ?? 0) + Date.now() - at;
+  }
+
+  /**
+   * The storage quota exhausted: the browser relaunched on its profile with the origin's quota far below what it
+   * uses, set before the app's first IndexedDB use. Chromium caches an origin's free space once its IndexedDB is
+   * first used, so an override set later is not seen; a raised one (`setQuota(null)`) is, after the next refusal.
+   * Not half the use: the worker's registration counts in the origin's use but not against IndexedDB's space.
+   */
+  relaunchWithQuota(): Promise<void> {
+    return this.relaunch(FULL_QUOTA);
   }
 
   async close(): Promise<void> {
     await this.kill();
-    // Chromium's helper processes outlive a SIGKILLed browser by a moment and may still write to the profile.
+    // Chromium's helpers outlive a SIGKILLed browser by a moment and may still write to the profile: ended with it here.
+    try {
+      if (this.process?.pid !== undefined) process.kill(-this.process.pid, 'SIGKILL');
+    } catch {
+      // None left.
+    }
     fs.rmSync(this.profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 
@@ -227,34 +287,11 @@ class BrowserHost {
     if (!this.dead) await within(this.devtools.stopAllWorkers(), 10_000, 'stopping the worker').catch(() => {});
   }
 
+  /** The origin's quota override; null removes it. A browser that dies loses it. */
   async setQuota(bytes: number | null): Promise<void> {
-    if (this.dead) return;
+    if (this.dead || (bytes === null && !this.quotaOverridden)) return;
     await this.devtools.cdp.send('Storage.overrideQuotaForOrigin', bytes === null ? { origin: this.origin } : { origin: this.origin, quotaSize: bytes });
-  }
-
-  /** Whether an IndexedDB write in the page fails under a quota override of one byte. */
-  async quotaEnforced(): Promise<boolean> {
-    await this.setQuota(1);
-    try {
-      return await this.call(
-        () =>
-          new Promise<boolean>((resolve) => {
-            const open = indexedDB.open('tablesync-faults-quota-probe', 1);
-            open.onupgradeneeded = () => open.result.createObjectStore('s');
-            open.onerror = () => resolve(true);
-            open.onsuccess = () => {
-              const tx = open.result.transaction('s', 'readwrite');
-              tx.objectStore('s').put('x'.repeat(100_000), 1);
-              tx.oncomplete = () => resolve(false);
-              tx.onabort = () => resolve(true);
-            };
-          }),
-        undefined,
-        'quota probe',
-      );
-    } finally {
-      await this.setQuota(null);
-    }
+    this.quotaOverridden = bytes !== null;
   }
 
   /** The app refreshes an expired token and hands it to the worker (`setAuth`). */
@@ -289,25 +326,23 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
   });
   const proxy = await startFaultProxy(server.url);
   const host = new BrowserHost(proxy.origin);
-  const totals = { faults: 0, lost: 0, duplicated: 0, stray: 0 };
+  const totals = { faults: 0, lost: 0, duplicated: 0, stray: 0, quotaFaults: 0, quotaBit: 0 };
   const failed: RunReport[] = [];
   const byKind: Record<string, number> = {};
   const answers: Record<string, number> = {};
   try {
     await host.launch();
-    // Chromium 156 accepts the CDP quota override (getUsageAndQuota reports it active) but IndexedDB ignores it:
-    // quota faults are drawn only where a write really fails under it.
-    const kinds = (await host.quotaEnforced()) ? FAULT_KINDS : FAULT_KINDS.filter((kind) => !kind.startsWith('quota'));
-    if (kinds.length < FAULT_KINDS.length) log('quota faults left out: this Chromium does not enforce the CDP quota override on IndexedDB');
     for (let i = 0; i < options.runs; i++) {
       const seed = (options.seed + i) >>> 0;
-      const report = await runOnce(seed, { host, proxy, serverUrl: server.url, answers, kinds });
+      const report = await runOnce(seed, { host, proxy, serverUrl: server.url, answers, kinds: options.kinds ?? FAULT_KINDS });
       totals.faults += report.faults.length;
       totals.lost += report.lost;
       totals.duplicated += report.duplicated;
       totals.stray += report.stray;
+      totals.quotaFaults += report.faults.filter((kind) => kind.startsWith('quota')).length;
+      totals.quotaBit += report.quotaBit;
       for (const kind of report.faults) byKind[kind] = (byKind[kind] ?? 0) + 1;
-      if (report.lost + report.duplicated + report.stray > 0) {
+      if (report.lost + report.duplicated + report.stray + report.quotaProblems > 0) {
         failed.push(report);
         log(`run ${i} failed: FAULT_SEED=${seed} FAULT_RUNS=1 replays it; faults ${report.faults.join(', ')}\n  ${report.details.join('\n  ')}`);
       }
@@ -320,7 +355,7 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
         await resetBetweenRuns(host, server.reset, proxy);
         phases['reset'] = (phases['reset'] ?? 0) + Date.now() - resetAt;
       }
-      if ((i + 1) % 50 === 0) log(`${i + 1} runs, ${totals.faults} faults, lost ${totals.lost}, duplicated ${totals.duplicated}, stray ${totals.stray}`);
+      if ((i + 1) % 50 === 0) log(`${i + 1} runs, ${totals.faults} faults, lost ${totals.lost}, duplicated ${totals.duplicated}, stray ${totals.stray}, quota bit ${totals.quotaBit} of ${totals.quotaFaults}`);
     }
   } finally {
     await host.close();
@@ -377,7 +412,15 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
   }
   let uncutAt = -1;
   let killDuringWrite = false;
-  let quotaAfterWrite = false;
+  /** quota-write faults due at this step's write (two may fall on one step). */
+  let quotaWrites = 0;
+  /** Quota faults that bit, and what went wrong with the others or with their heal (the recipe stopped working: the run fails). */
+  let quotaBit = 0;
+  const quotaProblems: string[] = [];
+  const bitten = (bit: boolean, note: string, faults = 1): void => {
+    if (bit) quotaBit += faults;
+    else quotaProblems.push(`quota fault did not bite: ${note}`);
+  };
   const isWrite = (r: ProxiedRequest): boolean => r.method !== 'GET';
 
   /** The hook a fault runs at the proxy, on whatever push (online write or replay) sends the next write. */
@@ -428,15 +471,18 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
           },
         });
       case 'quota-write':
-        await host.setQuota(0);
-        quotaAfterWrite = true;
+        // This step's write meets a full disk (checked after it).
+        if (quotaWrites === 0) await host.relaunchWithQuota();
+        quotaWrites += 1;
         return;
       case 'quota-pull': {
-        // Another device writes two rows; this page's pull of them meets a full disk.
+        // Another device writes two rows; this page's pull of them meets a full disk, then resumes once space is back.
+        await host.relaunchWithQuota();
+        await host.refreshToken();
         const table = pick(FAULT_TABLES);
         for (let k = 0; k < 2; k++) {
-          const id = `${prefix}-ext${step}-${k}`;
           const mark = `${prefix}-m${marks++}`;
+          const id = `${mark}-ext`;
           const answer = await fetch(`${serverUrl}/tables/${table}`, {
             method: 'POST',
             headers: { 'ZUMO-API-VERSION': '3.0.0', 'content-type': 'application/json' },
@@ -445,9 +491,23 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
           if (answer.status !== 201) throw new Error(`the other device's insert got ${answer.status}`);
           writes.push({ table, id, kind: 'insert', mark, outcome: 'ok' });
         }
-        await host.setQuota(0);
-        await host.call((t) => (window as unknown as AppWindow).tablesync.refresh([t]).catch(() => undefined), table, 'refresh').catch((e: unknown) => details.push(`note: ${String(e)}`));
+        // The pull must reach the server to meet the full disk: a cut network comes back now.
+        if (uncutAt > step) {
+          proxy.cut(false);
+          uncutAt = -1;
+        }
+        // An app request first: it brings the credentials the relaunched worker lacks (its pull would be refused otherwise).
+        await host.call((t) => (window as unknown as AppWindow).app.list(t), table, 'list').catch((e: unknown) => details.push(`note: ${String(e)}`));
+        const pull = (): Promise<string> =>
+          host
+            .call((t) => (window as unknown as AppWindow).tablesync.pull({ table: t, push: false }).then((r) => `stored ${JSON.stringify(r)}`, (e: { code?: string }) => e.code ?? String(e)), table, 'pull')
+            .catch((e: unknown) => `no answer: ${String(e)}`);
+        const refused = await pull();
+        bitten(refused === 'storage_full', `quota-pull at step ${step}: the pull of ${table} ended ${refused}, not storage_full`);
         await host.setQuota(null);
+        // Another fault may stop this pull (a worker stopped or a browser killed by a push starting beside it), but not the disk.
+        const resumed = await pull();
+        if (resumed === 'storage_full') quotaProblems.push(`quota-pull at step ${step}: the pull of ${table} still met a full disk once the override was removed`);
         return;
       }
     }
@@ -460,10 +520,26 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
   const outcomeOf = (answer: Answer | null): Outcome =>
     answer === null || answer.status === 0 ? 'unknown' : answer.status >= 200 && answer.status < 300 ? 'ok' : 'rejected';
 
+  const storageFull = (answer: Answer | null): boolean => answer?.status === 507 && (answer.body as { code?: unknown } | undefined)?.code === 'storage_full';
+  /** Notes a write and what the app was told; the app's idea of its item follows the answer. */
+  const record = (step: number, table: string, id: string | undefined, kind: WriteRecord['kind'], mark: string, answer: Answer | null): void => {
+    if (answer !== null) count(answer);
+    trace.push(`step ${step}: ${(at.get(step) ?? []).join('+') || '-'} ${kind} ${table}/${id ?? '(no id)'} ${mark} -> ${answer === null ? 'no answer' : `${answer.status} ${answer.via ?? ''} ${answer.status >= 300 ? JSON.stringify(answer.body) : ''}`}`);
+    const outcome = outcomeOf(answer);
+    const answeredId = id ?? (outcome === 'ok' ? String((answer?.body as { id?: unknown } | undefined)?.id) : undefined);
+    writes.push({ table, id: answeredId, kind, mark, outcome });
+    const entry = items.find((x) => x.table === table && x.id === answeredId);
+    if (answeredId !== undefined && entry === undefined) items.push({ table, id: answeredId, live: kind !== 'delete' && outcome !== 'rejected' });
+    else if (entry !== undefined && outcome === 'ok') entry.live = kind !== 'delete';
+    else if (entry !== undefined && outcome === 'unknown') entry.live = rand() < 0.5;
+  };
+
   const writesAt = Date.now();
   for (let step = 0; step < steps; step++) {
     if (step === uncutAt) proxy.cut(false);
-    for (const kind of at.get(step) ?? []) {
+    // A quota-write goes last: the step's write must meet the full disk, which a quota-pull's heal would free.
+    const due = [...(at.get(step) ?? [])].sort((a, b) => Number(a === 'quota-write') - Number(b === 'quota-write'));
+    for (const kind of due) {
       const injectAt = Date.now();
       await inject(kind, step);
       phases[`inject ${kind}`] = (phases[`inject ${kind}`] ?? 0) + Date.now() - injectAt;
@@ -523,19 +599,25 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
     }
     const label = `write ${(at.get(step) ?? ['-']).join('+')}`;
     phases[label] = (phases[label] ?? 0) + Date.now() - stepAt;
-    if (quotaAfterWrite) {
-      quotaAfterWrite = false;
+    record(step, table, id, kind, mark, answer);
+    if (quotaWrites > 0) {
+      const faultsDue = quotaWrites;
+      quotaWrites = 0;
+      if (!storageFull(answer)) {
+        // Refused before anything was stored (409 or 404 of the local state), or the browser died under it: a new row meets the full disk.
+        if (host.dead) await host.relaunchWithQuota();
+        const probeId = `${prefix}-${table}-q${step}`;
+        const probeMark = `${prefix}-m${marks++}`;
+        const probe = await host
+          .call(([t, r]) => (window as unknown as AppWindow).app.insert(t, r), [table, { id: probeId, w: probeMark, n: step }] as const, 'insert')
+          .catch(() => null);
+        record(step, table, probeId, 'insert', probeMark, probe);
+        bitten(storageFull(probe), `quota-write at step ${step}: a new row got ${probe === null ? 'no answer' : `${probe.status} ${JSON.stringify(probe.body)}`}`, faultsDue);
+      } else bitten(true, '', faultsDue);
       await host.setQuota(null);
+    } else if (storageFull(answer)) {
+      quotaProblems.push(`step ${step}: a write got 507 with no quota fault in force`);
     }
-    if (answer !== null) count(answer);
-    trace.push(`step ${step}: ${(at.get(step) ?? []).join('+') || '-'} ${kind} ${table}/${id ?? '(no id)'} ${mark} -> ${answer === null ? 'no answer' : `${answer.status} ${answer.via ?? ''} ${answer.status >= 300 ? JSON.stringify(answer.body) : ''}`}`);
-    const outcome = outcomeOf(answer);
-    const answeredId = id ?? (outcome === 'ok' ? String((answer?.body as { id?: unknown } | undefined)?.id) : undefined);
-    writes.push({ table, id: answeredId, kind, mark, outcome });
-    const entry = items.find((x) => x.table === table && x.id === answeredId);
-    if (answeredId !== undefined && entry === undefined) items.push({ table, id: answeredId, live: kind !== 'delete' && outcome !== 'rejected' });
-    else if (entry !== undefined && outcome === 'ok') entry.live = kind !== 'delete';
-    else if (entry !== undefined && outcome === 'unknown') entry.live = rand() < 0.5;
   }
 
   // Heal: the network back, the quota restored, a browser if it died, a fresh token where it expired.
@@ -546,7 +628,17 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
   // A previous run's write may still land (a request the browser held): it is that run's, not this one's.
   const rows = (await serverRows(serverUrl)).filter((row) => row.id.startsWith(`${prefix}-`) || row.mark?.startsWith(`${prefix}-`) === true);
   const verdict = judge(writes, rows, leftovers);
-  return { seed, faults, lost: verdict.lost, duplicated: verdict.duplicated, stray: verdict.stray, details: [...verdict.details, ...(verdict.details.length > 0 ? [...details, ...trace, 'upstream writes:', ...proxy.log] : [])] };
+  const problems = [...quotaProblems, ...verdict.details];
+  return {
+    seed,
+    faults,
+    lost: verdict.lost,
+    duplicated: verdict.duplicated,
+    stray: verdict.stray,
+    quotaBit,
+    quotaProblems: quotaProblems.length,
+    details: [...problems, ...(problems.length > 0 ? [...details, ...trace, 'upstream writes:', ...proxy.log] : [])],
+  };
 }
 
 /** Heals every fault and waits for quiescence; returns what is left behind (ops, conflicts), described. */
