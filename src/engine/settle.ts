@@ -28,9 +28,15 @@ export function rowChange(table: string, id: string, item: Item | null, knownVer
     : { kind: 'put-row', row: { table, id, item: { ...item, deleted: false }, knownVersions } };
 }
 
-/** A server row stored as a pull stores it (L-04, L-05, L-13); null when the local row needs no change. */
+/**
+ * A server row stored as a pull stores it (L-04, L-05, L-13); null when the local row needs no change, or when the
+ * row is older than the local one: a version this device knew and has since pushed past (a page fetched before a
+ * write-through settled, committed after it). Versions never repeat, so a known one that is not the last is stale.
+ */
 export function pulledRowChange(table: string, id: string, stored: StoredRow | null, row: Item): Change | null {
   if (!shouldApply(stored?.item ?? null, row)) return null;
+  const version = versionOf(row);
+  if (stored !== null && version !== null && stored.knownVersions.includes(version) && stored.knownVersions.at(-1) !== version) return null;
   return rowChange(table, id, isTombstone(row) ? null : row, adoptServerVersion(stored?.knownVersions ?? [], versionOf(row)));
 }
 
