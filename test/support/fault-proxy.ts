@@ -8,6 +8,10 @@
  *   before forwarding, after the server committed, or after the answer went out (stop the worker,
  *   kill the browser there).
  * Everything else (the page, the scripts) always passes.
+ *
+ * A lost answer has a twin the proxy can see: Chromium resends a request whose reused connection closed before
+ * any byte of the answer came, whatever its method, and the page or worker that made it gets the resend's answer.
+ * The proxy records such a resend (the same write again, at once), so the suite can tell it from the worker's own.
  */
 import { Buffer } from 'node:buffer';
 import http from 'node:http';
@@ -18,6 +22,17 @@ export interface ProxiedRequest {
   readonly path: string;
   readonly authorization: string | undefined;
 }
+
+/** A write the browser sent again by itself after its answer was lost (see above), with the status the resend got. */
+export interface BrowserResend {
+  readonly method: string;
+  readonly path: string;
+  readonly body: string;
+  readonly status: number;
+}
+
+/** How soon after a lost answer the same write counts as the browser's resend: Chromium's comes within milliseconds. */
+const RESEND_WINDOW_MS = 1000;
 
 export interface Fault {
   readonly match: (request: ProxiedRequest) => boolean;
@@ -45,6 +60,8 @@ export interface FaultProxy {
   disarm(): void;
   /** `/tables` writes as they went: method, path, If-Match, what happened (for a failing run's report). */
   readonly log: string[];
+  /** Writes the browser resent after a lost answer, since the last `resetCounts`. */
+  readonly resends: readonly BrowserResend[];
   /** Writes (non-GET `/tables` requests) the server answered since the last `resetCounts`. */
   readonly writesForwarded: number;
   resetCounts(): void;
@@ -68,6 +85,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let armed: Armed[] = [];
   let writesForwarded = 0;
   const log: string[] = [];
+  const resends: BrowserResend[] = [];
+  let lastLost: { readonly method: string; readonly path: string; readonly body: string; readonly at: number } | null = null;
 
   const forward = (req: http.IncomingMessage, body: Buffer) =>
     new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
@@ -99,24 +118,33 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     if (!tables) return answer(res, await forward(req, body));
     const request: ProxiedRequest = { method: req.method ?? 'GET', path, authorization: req.headers.authorization };
     if (cut) return void req.socket.destroy();
-    const note = (what: string): void => {
-      if (request.method !== 'GET') log.push(`${request.method} ${path} ${req.headers['if-match'] ?? '-'} ${JSON.stringify(body.toString('utf8')).slice(0, 80)} -> ${what}`);
+    const text = body.toString('utf8');
+    const write = request.method !== 'GET';
+    const resent = write && lastLost !== null && lastLost.method === request.method && lastLost.path === path && lastLost.body === text && Date.now() - lastLost.at < RESEND_WINDOW_MS;
+    if (write) lastLost = null;
+    const note = (what: string, status?: number): void => {
+      if (!write) return;
+      log.push(`${request.method} ${path} ${req.headers['if-match'] ?? '-'} ${JSON.stringify(text).slice(0, 80)} -> ${what}${resent ? ' (the browser\'s resend)' : ''}`);
+      if (resent && status !== undefined) resends.push({ method: request.method, path, body: text, status });
     };
-    if (cut) note('cut');
     const hit = armed.find((a) => a.fault.match(request));
     if (hit) armed = armed.filter((a) => a !== hit);
     const fault = hit?.fault;
     try {
       await fault?.before?.();
       if (fault?.outcome === 'reset') return void (note('reset'), req.socket.destroy());
-      if (typeof fault?.outcome === 'object') return note(`made ${fault.outcome.status}`), json(res, fault.outcome.status, { error: 'fault proxy', code: `status_${fault.outcome.status}` });
+      if (typeof fault?.outcome === 'object') return note(`made ${fault.outcome.status}`, fault.outcome.status), json(res, fault.outcome.status, { error: 'fault proxy', code: `status_${fault.outcome.status}` });
       if (token !== null && request.authorization !== `Bearer ${token}`)
-        return note('401'), json(res, 401, { error: 'the token is missing or expired', code: 'unauthorized' });
+        return note('401', 401), json(res, 401, { error: 'the token is missing or expired', code: 'unauthorized' });
       const reply = await forward(req, body);
-      note(`${reply.status}${fault ? ` (${String(fault.outcome)}${fault.delayMs ? ` ${fault.delayMs} ms` : ''})` : ''}`);
-      if (request.method !== 'GET') writesForwarded += 1;
+      const lost = fault?.outcome === 'lose-answer';
+      note(`${reply.status}${fault ? ` (${String(fault.outcome)}${fault.delayMs ? ` ${fault.delayMs} ms` : ''})` : ''}`, lost ? undefined : reply.status);
+      if (write) writesForwarded += 1;
       await fault?.afterCommit?.();
-      if (fault?.outcome === 'lose-answer') return void req.socket.destroy();
+      if (lost) {
+        if (write) lastLost = { method: request.method, path, body: text, at: Date.now() };
+        return void req.socket.destroy();
+      }
       if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       answer(res, reply);
       await fault?.afterAnswer?.();
@@ -148,12 +176,15 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       armed = [];
     },
     log,
+    resends,
     get writesForwarded() {
       return writesForwarded;
     },
     resetCounts() {
       writesForwarded = 0;
       log.length = 0;
+      resends.length = 0;
+      lastLost = null;
     },
     close: () =>
       new Promise<void>((resolve) => {

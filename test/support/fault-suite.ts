@@ -10,6 +10,12 @@
  * a quota fault must bite, so a Chromium that stops honouring the override fails the suite. Then it heals everything, waits until the op-log
  * is empty, and judges the server's rows against what the app was told (fault-model.ts).
  *
+ * One answer is the browser's, not the worker's: when an answer is lost on a reused connection, Chromium resends
+ * the request itself and the worker gets the resend's answer. A write refused on that resend (a token that expired
+ * in between) may still have landed with the first copy, exactly as it would without the worker
+ * (browser-resend.test.ts shows both). Such a write counts as unknown, and the line reports how many there were.
+ * A resend answered otherwise (409, 412) is the worker's to recognise, and is judged as any answer.
+ *
  * One browser, worker and server serve every run; a run uses fresh ids, and afterwards the tables
  * are emptied on both sides. Only runs that draw a kill relaunch the browser. Run i uses seed
  * `seed + i`, so `FAULT_SEED=<that> FAULT_RUNS=1` replays it.
@@ -22,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startServer } from '../../src/server/start-server.js';
 import { CHROMIUM_ARGS, swDevtools, waitFor, type SwDevtools } from './browser.js';
-import { startFaultProxy, type Fault, type FaultProxy, type ProxiedRequest } from './fault-proxy.js';
+import { startFaultProxy, type BrowserResend, type Fault, type FaultProxy, type ProxiedRequest } from './fault-proxy.js';
 import { judge, type Outcome, type ServerRow, type WriteRecord } from './fault-model.js';
 
 const WWW = path.join(path.dirname(fileURLToPath(import.meta.url)), '../browser/fixtures/faults/www');
@@ -78,6 +84,8 @@ export interface RunReport {
   /** Quota faults that bit (a write got 507 `storage_full`, a pull failed with it); a fault that did not, or whose heal did not work, is a problem that fails the run. */
   readonly quotaBit: number;
   readonly quotaProblems: number;
+  /** Writes refused on the browser's own resend of a request whose answer was lost, judged as unknown. */
+  readonly browserResends: number;
   readonly details: readonly string[];
 }
 
@@ -90,6 +98,7 @@ export interface FaultSuiteResult {
   /** Quota faults drawn, and those that bit: every one must (otherwise the run fails). */
   readonly quotaFaults: number;
   readonly quotaBit: number;
+  readonly browserResends: number;
   readonly failed: readonly RunReport[];
   readonly byKind: Readonly<Record<string, number>>;
   /** Statuses the app got, by status (how often faults reached it). */
@@ -99,7 +108,7 @@ export interface FaultSuiteResult {
 
 /** The one line the suite prints. */
 export const summaryLine = (r: FaultSuiteResult): string =>
-  `faults: ${r.runs} runs, ${r.faults} faults, lost ${r.lost}, duplicated ${r.duplicated}, stray ${r.stray}; quota faults bit ${r.quotaBit} of ${r.quotaFaults}`;
+  `faults: ${r.runs} runs, ${r.faults} faults, lost ${r.lost}, duplicated ${r.duplicated}, stray ${r.stray}; quota faults bit ${r.quotaBit} of ${r.quotaFaults}; writes refused on the browser's own resend ${r.browserResends}`;
 
 /** mulberry32: small, fast and the same everywhere. */
 function random(seed: number): () => number {
@@ -326,7 +335,7 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
   });
   const proxy = await startFaultProxy(server.url);
   const host = new BrowserHost(proxy.origin);
-  const totals = { faults: 0, lost: 0, duplicated: 0, stray: 0, quotaFaults: 0, quotaBit: 0 };
+  const totals = { faults: 0, lost: 0, duplicated: 0, stray: 0, quotaFaults: 0, quotaBit: 0, browserResends: 0 };
   const failed: RunReport[] = [];
   const byKind: Record<string, number> = {};
   const answers: Record<string, number> = {};
@@ -341,6 +350,7 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
       totals.stray += report.stray;
       totals.quotaFaults += report.faults.filter((kind) => kind.startsWith('quota')).length;
       totals.quotaBit += report.quotaBit;
+      totals.browserResends += report.browserResends;
       for (const kind of report.faults) byKind[kind] = (byKind[kind] ?? 0) + 1;
       if (report.lost + report.duplicated + report.stray + report.quotaProblems > 0) {
         failed.push(report);
@@ -355,7 +365,7 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
         await resetBetweenRuns(host, server.reset, proxy);
         phases['reset'] = (phases['reset'] ?? 0) + Date.now() - resetAt;
       }
-      if ((i + 1) % 50 === 0) log(`${i + 1} runs, ${totals.faults} faults, lost ${totals.lost}, duplicated ${totals.duplicated}, stray ${totals.stray}, quota bit ${totals.quotaBit} of ${totals.quotaFaults}`);
+      if ((i + 1) % 50 === 0) log(`${i + 1} runs, ${totals.faults} faults, lost ${totals.lost}, duplicated ${totals.duplicated}, stray ${totals.stray}, quota bit ${totals.quotaBit} of ${totals.quotaFaults}, refused on the browser's resend ${totals.browserResends}`);
     }
   } finally {
     await host.close();
@@ -627,7 +637,12 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
   phases['heal'] = (phases['heal'] ?? 0) + Date.now() - healAt;
   // A previous run's write may still land (a request the browser held): it is that run's, not this one's.
   const rows = (await serverRows(serverUrl)).filter((row) => row.id.startsWith(`${prefix}-`) || row.mark?.startsWith(`${prefix}-`) === true);
-  const verdict = judge(writes, rows, leftovers);
+  const resent = writes.filter((write) => write.outcome === 'rejected' && proxy.resends.some((resend) => refusedUnread(resend.status) && isCopyOf(resend, write)));
+  const verdict = judge(
+    writes.map((write) => (resent.includes(write) ? { ...write, outcome: 'unknown' as const } : write)),
+    rows,
+    leftovers,
+  );
   const problems = [...quotaProblems, ...verdict.details];
   return {
     seed,
@@ -637,8 +652,21 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
     stray: verdict.stray,
     quotaBit,
     quotaProblems: quotaProblems.length,
+    browserResends: resent.length,
     details: [...problems, ...(problems.length > 0 ? [...details, ...trace, 'upstream writes:', ...proxy.log] : [])],
   };
+}
+
+/**
+ * 401 and 403 refuse a request before the server reads it. Any other answer to a resend reads the first copy's
+ * row, which the worker knows for its own (a 409 or 412 holding what it sent is "done", §3.4 step 5).
+ */
+const refusedUnread = (status: number): boolean => status === 401 || status === 403;
+
+/** Whether the browser's resend carried `write`: its mark in the body, or for a delete (no body) its item's path. */
+function isCopyOf(resend: BrowserResend, write: WriteRecord): boolean {
+  if (write.kind === 'delete') return resend.method === 'DELETE' && write.id !== undefined && resend.path === `/tables/${write.table}/${encodeURIComponent(write.id)}`;
+  return resend.body.includes(JSON.stringify(write.mark));
 }
 
 /** Heals every fault and waits for quiescence; returns what is left behind (ops, conflicts), described. */
