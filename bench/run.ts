@@ -49,6 +49,8 @@ async function stage(report: Report, name: string, ids: readonly string[], work:
 const scale = scaleFromEnv();
 /** `BENCH_ONLY=server`: the server throughput figures alone (about a minute), to iterate on the server. */
 const serverOnly = process.env['BENCH_ONLY'] === 'server';
+/** `BENCH_ONLY=writes`: the write and push figures alone (6, 6b, 8a, 8b), to iterate on the write path. */
+const writesOnly = process.env['BENCH_ONLY'] === 'writes';
 const report = createReport();
 const rowsEnv = { BENCH_ROWS: String(scale.rows.medium) };
 console.log(`# tablesync benchmarks (DESIGN.md §6)${scale.quick ? ' — QUICK smoke run: small tables, few iterations; not the DESIGN figures' : ''}`);
@@ -88,7 +90,7 @@ const runBrowserFigures = async (distDir: string): Promise<void> => {
   let reads: WarmReads | null = null;
   const heaps: Awaited<ReturnType<typeof measureHeap>>[] = [];
   try {
-    const pulled = await stage(report, 'initial pull', ['7a', '7b'], () => measurePulls(bench, report));
+    const pulled = !writesOnly && (await stage(report, 'initial pull', ['7a', '7b'], () => measurePulls(bench, report)));
     if (pulled) {
       await stage(report, 'warm reads', ['1', '2', '3', '5a', '5b'], async () => {
         reads = await measureWarmReads(bench, report);
@@ -107,6 +109,7 @@ const runBrowserFigures = async (distDir: string): Promise<void> => {
     }
     await stage(report, 'writes and push', ['6', '8a', '8b'], () => measureWritesAndPush(bench, report));
     await stage(report, 'online writes', ['6b'], () => measureOnlineWrites(bench, report));
+    if (writesOnly) return;
     await stage(report, 'worker profiles (diagnostics)', [], () => profileWorkerA(bench, distDir, report));
     const million = millionRows(scale.quick);
     if (million !== null) await stage(report, `${million} local rows`, MILLION_IDS, () => measureMillion(bench, distDir, million, report, progress));
@@ -122,7 +125,7 @@ if (distDir !== null) {
   await stage(report, 'bundle sizes', ['10a', '10b'], async () => measureSizes(distDir, report));
 }
 try {
-  await stage(report, 'server throughput', [], () => measureServerThroughput(children, scale, report, amaMissing));
+  if (!writesOnly) await stage(report, 'server throughput', [], () => measureServerThroughput(children, scale, report, amaMissing));
 } finally {
   await Promise.all(children.map((c) => c.server.stop()));
   if (distDir !== null) fs.rmSync(distDir, { recursive: true, force: true });
@@ -131,7 +134,7 @@ try {
 // Figures a failed stage never reached still get their row.
 const SERVER_FIGURES = ['11a-pglite', '11b-pglite', '11c-pglite', '11a-postgres', '11b-postgres', '11c-postgres'];
 const BROWSER_FIGURES = ['1', '2', '3', '4', '5a', '5b', '5c', '6', '6b', '7a', '7b', '8a', '8b', '9', '10a', '10b', ...(millionRows(scale.quick) === null ? [] : MILLION_IDS)];
-const EXPECTED = serverOnly ? SERVER_FIGURES : [...BROWSER_FIGURES, ...SERVER_FIGURES];
+const EXPECTED = serverOnly ? SERVER_FIGURES : writesOnly ? ['6', '6b', '8a', '8b'] : [...BROWSER_FIGURES, ...SERVER_FIGURES];
 for (const id of EXPECTED) {
   if (!report.figures.some((f) => f.id === id)) report.figure({ id, what: 'not measured (see notes)', measured: '—', baseline: '—', ratio: 'n/a', target: '—', verdict: 'n/a' });
 }

@@ -155,6 +155,6 @@ export async function loadConfig(meta: MetaStore, search: string): Promise<Worke
     tables: fromQuery.tables ?? stored?.tables ?? [],
   };
   const record: StoredConfig = pullIntervalMs === undefined ? engine : { ...engine, pullIntervalMs };
-  if (JSON.stringify(record) !== JSON.stringify(stored)) await meta.set(CONFIG_KEY, record);
+  if (JSON.stringify(record) !== JSON.stringify(stored)) await meta.set({ [CONFIG_KEY]: record });
   return { engine, debug: fromQuery.debug, ...(pullIntervalMs === undefined ? {} : { pullIntervalMs }) };
 }

@@ -163,7 +163,7 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
         if (!WRITES.has(http.method.toUpperCase())) return await route(http);
         const received = await receiveWrite(ctx, instance, http);
         const response = received.answer ?? (await route(received.http, received.redelivered));
-        await received.done(response);
+        received.done(response);
         return response;
       } catch (error) {
         ctx.deps.log.error('façade request failed', { method: http.method, error: String(error) });

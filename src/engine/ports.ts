@@ -104,7 +104,8 @@ export interface LocalStore {
 /** Small persisted key-value state: config, observed dialect per table (the database's `meta` store in the worker). */
 export interface MetaStore {
   get<T>(key: string): Promise<T | undefined>;
-  set(key: string, value: unknown): Promise<void>;
+  /** Writes every entry in one transaction, resolving once it is committed. */
+  set(entries: Readonly<Record<string, unknown>>): Promise<void>;
 }
 
 /** What came back: a response (body parsed as JSON when it is JSON, else null), or no answer at all. */

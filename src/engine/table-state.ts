@@ -24,7 +24,7 @@ export async function noteAppDialect(ctx: EngineContext, table: string, dialect:
   const dialects = ctx.runtime.observedDialects;
   if (dialects.get(table) === dialect) return;
   dialects.set(table, dialect);
-  await ctx.deps.meta.set(DIALECTS_META_KEY, Object.fromEntries(dialects));
+  await ctx.deps.meta.set({ [DIALECTS_META_KEY]: Object.fromEntries(dialects) });
 }
 
 /** Loads the persisted observed dialects (a worker woken with no page still knows them). */

@@ -31,8 +31,11 @@ export interface ReceivedWrite {
   readonly answer: TableResponse | null;
   /** A previous instance began this very request and died before answering. */
   readonly redelivered: boolean;
-  /** Records the answer being handed over. */
-  done(response: TableResponse): Promise<void>;
+  /**
+   * Records the answer being handed over, without waiting: its transaction is queued before any later write's,
+   * and once the answer is out Chromium delivers the write no more, so a receipt lost with the worker costs nothing.
+   */
+  done(response: TableResponse): void;
 }
 
 /** Re-delivery follows the worker's death at once; a receipt older than this was left by a page that went away. */
@@ -59,13 +62,13 @@ const withoutId = (body: string | null): Record<string, unknown> | null => {
   }
 };
 
-/** Looks the write up among the receipts and records it as begun; a full disk only costs the receipt. */
 /** A worker instance: its id and how many writes it has begun. */
 export interface WriteInstance {
   readonly boot: string;
   begun: number;
 }
 
+/** Looks the write up among the receipts and records it as begun; a full disk only costs the receipt. */
 export async function receiveWrite(ctx: EngineContext, instance: WriteInstance, http: HttpRequest): Promise<ReceivedWrite> {
   const { boot } = instance;
   const begun = ++instance.begun;
@@ -79,13 +82,13 @@ export async function receiveWrite(ctx: EngineContext, instance: WriteInstance, 
   const body = http.method.toUpperCase() === 'POST' ? withoutId(http.body) : null;
   const id = body === null ? null : (first?.id ?? uuidV4(ctx.deps.entropy.randomBytes()));
   const receipt: Receipt = { key, boot, at: now, id };
-  const save = (r: Receipt): Promise<unknown> => meta.set(slot, r).catch(() => undefined);
-  await Promise.all([save(receipt), meta.set(LAST_BEGUN, { boot, begun }).catch(() => undefined)]);
+  const save = (entries: Readonly<Record<string, unknown>>): Promise<unknown> => meta.set(entries).catch(() => undefined);
+  await save({ [slot]: receipt, [LAST_BEGUN]: { boot, begun } });
   return {
     http: body === null ? http : { ...http, body: JSON.stringify({ ...body, id }) },
     answer: first?.answer?.response ?? null,
     redelivered: first !== null,
-    done: async (response) => void (await save({ ...receipt, answer: { response, begun: instance.begun } })),
+    done: (response) => void save({ [slot]: { ...receipt, answer: { response, begun: instance.begun } } }),
   };
 }
 

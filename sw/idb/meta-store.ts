@@ -9,10 +9,16 @@ export function createMetaStore(db: IDBDatabase): MetaStore {
   return {
     get: <T>(key: string) => settle(store('readonly').get(key)) as Promise<T | undefined>,
     // Resolves once the value is committed, not merely written.
-    set: (key, value) =>
+    set: (entries) =>
       new Promise((resolve, reject) => {
         const meta = store('readwrite');
-        meta.put(value, key);
+        try {
+          for (const [key, value] of Object.entries(entries)) meta.put(value, key);
+        } catch (error) {
+          // A value IndexedDB cannot clone throws here, and the entries put before it would still commit.
+          meta.transaction.abort();
+          throw error;
+        }
         meta.transaction.oncomplete = () => resolve();
         meta.transaction.onabort = () => reject(meta.transaction.error ?? new Error('IndexedDB write aborted'));
       }),

@@ -218,8 +218,8 @@ export function createMemoryMetaStore(): MetaStore & { readonly entries: Map<str
     get<T>(key: string) {
       return Promise.resolve(entries.has(key) ? (clone(entries.get(key)) as T) : undefined);
     },
-    set(key, value) {
-      entries.set(key, clone(value));
+    set(values) {
+      for (const [key, value] of Object.entries(values)) entries.set(key, clone(value));
       return Promise.resolve();
     },
   };

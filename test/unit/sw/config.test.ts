@@ -5,7 +5,7 @@ import type { MetaStore } from '../../../src/engine/ports.js';
 
 const memoryMeta = (initial: Record<string, unknown> = {}): MetaStore & { data: Map<string, unknown> } => {
   const data = new Map(Object.entries(initial));
-  return { data, get: async <T>(key: string) => data.get(key) as T | undefined, set: async (key, value) => void data.set(key, value) };
+  return { data, get: async <T>(key: string) => data.get(key) as T | undefined, set: async (entries) => void Object.entries(entries).forEach(([key, value]) => data.set(key, value)) };
 };
 
 test('the script URL query names tables, upstream origin, dialects and policy', () => {
