@@ -167,6 +167,23 @@ interface AppWindow {
   };
 }
 
+/** Processes of process group `group` that still run (a killed one stays a zombie until reaped: not counted). */
+function liveProcessesOfGroup(group: number): number {
+  let live = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces, so fields are read after its ')'.
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === group && state !== 'Z') live++;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return live;
+}
+
 /** Chromium started by hand on one profile, so a run can SIGKILL it and start it again (TESTING.md §5). */
 class BrowserHost {
   private process: ChildProcess | null = null;
@@ -248,15 +265,25 @@ class BrowserHost {
     await sleep(IDB_CLOSE_MS);
   }
 
-  /** SIGKILL, as a crash: nothing is flushed or closed on the way out. */
+  /**
+   * SIGKILL to every process of the browser, as a crash: nothing is flushed or closed on the way out. Killing the
+   * main process alone is not a crash of the browser: its renderers (the worker with its engine) and its storage
+   * process go on for seconds, pushing and committing to the profile beside the relaunched browser's worker, two
+   * browsers on one profile, which Chromium never runs (its profile lock). The relaunch waits until all are gone.
+   */
   async kill(): Promise<void> {
     if (this.dead) return;
     this.dead = true;
     const child = this.process;
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
+    if (child?.pid !== undefined) {
+      const exited = child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve();
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // None left.
+      }
       await exited;
+      await waitFor(() => liveProcessesOfGroup(child.pid!) === 0, { timeoutMs: 10_000, stepMs: 10, message: 'the killed browser\'s processes gone' });
     }
     await this.browser?.close().catch(() => {});
     this.browser = null;
@@ -283,12 +310,6 @@ class BrowserHost {
 
   async close(): Promise<void> {
     await this.kill();
-    // Chromium's helpers outlive a SIGKILLed browser by a moment and may still write to the profile: ended with it here.
-    try {
-      if (this.process?.pid !== undefined) process.kill(-this.process.pid, 'SIGKILL');
-    } catch {
-      // None left.
-    }
     fs.rmSync(this.profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 
@@ -555,7 +576,10 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
       phases[`inject ${kind}`] = (phases[`inject ${kind}`] ?? 0) + Date.now() - injectAt;
     }
     const stepAt = Date.now();
-    if (host.dead) await host.relaunch();
+    if (host.dead) {
+      await host.relaunch();
+      trace.push(`relaunched at step ${step}; ${await opLogLine(host)}`);
+    }
     // The app learnt its token expired (a 401, or its own clock) and refreshes it.
     await host.refreshToken();
 
@@ -669,6 +693,13 @@ function isCopyOf(resend: BrowserResend, write: WriteRecord): boolean {
   return resend.body.includes(JSON.stringify(write.mark));
 }
 
+/** The op-log in one line, for a failing run's report. */
+async function opLogLine(host: BrowserHost): Promise<string> {
+  const ops = await host.call(() => (window as unknown as AppWindow).tablesync.pendingOperations(), undefined, 'state').catch((error: unknown) => String(error));
+  if (typeof ops === 'string') return `op-log unreadable: ${ops}`;
+  return `op-log: ${ops.map((op) => `${op.table}/${op.itemId} ${op.kind} ${op.state}${op.attempts > 0 ? ` x${op.attempts}` : ''}`).join(', ') || 'empty'}`;
+}
+
 /** Heals every fault and waits for quiescence; returns what is left behind (ops, conflicts), described. */
 async function heal(host: BrowserHost, proxy: FaultProxy, details: string[]): Promise<string[]> {
   proxy.cut(false);
@@ -682,6 +713,10 @@ async function heal(host: BrowserHost, proxy: FaultProxy, details: string[]): Pr
       await host.refreshToken();
       // An app request: wakes a stopped worker and brings the credentials a restarted one lacks.
       await host.call((t) => (window as unknown as AppWindow).app.list(t), 'fa', 'list');
+      if (round === 0) {
+        // For a failing run's report: the op-log as the heal found it, before its push.
+        details.push(`at the heal, ${await opLogLine(host)}`);
+      }
       await host.call(() => (window as unknown as AppWindow).tablesync.push(), undefined, 'push');
       const [ops, conflicts, status] = await host.call(
         () => {
