@@ -171,7 +171,10 @@ export function install(setup: WorkerSetup): void {
       .then((rt) => run(rt.pulls))
       .catch(reportError);
 
-  const syncTag = createPushScheduler(self, () => log.debug('no Background Sync: fallback triggers push'));
+  // Debug lines are off in production builds (log.ts): the call and its text go too.
+  const syncTag = createPushScheduler(self, () => {
+    if (import.meta.env.DEV) log.debug('no Background Sync: fallback triggers push');
+  });
 
   /** Every journaled write also arms the worker's own delayed push (see push-triggers.ts). */
   function withWritePush(scheduler: PushScheduler): PushScheduler {
