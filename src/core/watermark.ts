@@ -38,8 +38,8 @@ export interface PullRecord {
 export interface PullOptions {
   /** A positive integer: the dialect's page size, or a server's or table's (the worker sets no other). */
   readonly pageSize: number;
-  /** An integer ≥ 0; default 1000 ms. */
-  readonly overlapMs?: number;
+  /** An integer ≥ 0; default (also when undefined) 1000 ms. */
+  readonly overlapMs?: number | undefined;
 }
 
 /** The overlap used when none is given (PROTOCOL.md §3.6 step 2). */
