@@ -49,7 +49,8 @@ export function createBridge(options: BridgeOptions): SyncApi {
       .then((outcome) => {
         if (outcome === 'dead') {
           listeners.delete(listener);
-          log.debug('dropped a listener on a dead port');
+          // Debug lines are off in production builds (log.ts): the call and its text go too.
+          if (import.meta.env.DEV) log.debug('dropped a listener on a dead port');
         }
       }, () => listeners.delete(listener))
       .finally(() => clearTimeout(timer));

@@ -171,7 +171,10 @@ export function install(setup: WorkerSetup): void {
       .then((rt) => run(rt.pulls))
       .catch(reportError);
 
-  const syncTag = createPushScheduler(self, () => log.debug('no Background Sync: fallback triggers push'));
+  // Debug lines are off in production builds (log.ts): the call and its text go too.
+  const syncTag = createPushScheduler(self, () => {
+    if (import.meta.env.DEV) log.debug('no Background Sync: fallback triggers push');
+  });
 
   /** Every journaled write also arms the worker's own delayed push (see push-triggers.ts). */
   function withWritePush(scheduler: PushScheduler): PushScheduler {
@@ -221,8 +224,9 @@ export function install(setup: WorkerSetup): void {
   self.addEventListener('fetch', (event) => {
     const request = event.request;
     const url = request.url;
+    const path = new URL(url).pathname;
     // The change feed is a live stream for the page: never answered, cached or held by the worker (§3.9).
-    if (/\/tables\/(\$|%24)changes$/i.test(new URL(url).pathname)) return;
+    if (/\/tables\/(\$|%24)changes$/i.test(path)) return;
     let work: () => Promise<Response>;
     if (runtime) {
       // F-01: only configured tables are answered; everything else is left to the network untouched.
@@ -231,7 +235,7 @@ export function install(setup: WorkerSetup): void {
       work = () => answer(engine, request);
     } else {
       // Cold start: the engine is not built yet, so nothing outside /tables/ waits for it.
-      if (!new URL(url).pathname.startsWith('/tables/')) return answerShell(event);
+      if (!path.startsWith('/tables/')) return answerShell(event);
       work = () =>
         boot().then(
           (rt) => (rt.engine.intercepts(url) ? answer(rt.engine, request) : fetch(request)),
@@ -271,12 +275,9 @@ export function install(setup: WorkerSetup): void {
     const message = asPageMessage(event.data);
     if (!message) return;
     triggers.pageContact();
-    if (message.type === 'tablesync:ping' || message.type === 'tablesync:connect') {
-      const visible = message.type === 'tablesync:ping' ? message.visible : undefined;
-      event.waitUntil(pullTrigger((pulls) => pulls.pageContact(visible)));
-    }
     switch (message.type) {
       case 'tablesync:connect': {
+        event.waitUntil(pullTrigger((pulls) => pulls.pageContact()));
         const port = message.port as MessagePort;
         // A page loaded (or reconnected): without Background Sync that is a push trigger too.
         const connected = boot().then((rt) => Comlink.expose(rt.bridge, port));
@@ -299,6 +300,7 @@ export function install(setup: WorkerSetup): void {
         );
         return;
       case 'tablesync:ping':
+        event.waitUntil(pullTrigger((pulls) => pulls.pageContact(message.visible)));
         // Also takes over a page left uncontrolled (a shift-reload bypasses the worker for that load).
         event.waitUntil(Promise.all([boot(), self.clients.claim()]).then(() => undefined, reportError));
         return;

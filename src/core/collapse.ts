@@ -1,4 +1,4 @@
-import type { Item } from './item.js';
+import { versionOf, type Item } from './item.js';
 import type { NewOp, Op, OpKind } from './op.js';
 
 /** A local write the app asked for: the row after it (insert, update) or none (delete). */
@@ -77,13 +77,12 @@ function first(action: LocalAction, context: CollapseContext): CollapseOutcome {
 }
 
 function newOp(context: CollapseContext, kind: OpKind, snapshot: Item | null, baseRow: Item | null): NewOp {
-  const version = baseRow?.['version'];
   return {
     table: context.table,
     itemId: context.itemId,
     kind,
     snapshot,
-    baseVersion: typeof version === 'string' ? version : null,
+    baseVersion: versionOf(baseRow),
     baseRow,
     serverRow: null,
     state: 'pending',

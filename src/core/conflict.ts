@@ -1,6 +1,7 @@
 import { epochMsOf } from './dates.js';
 import { isTombstone, versionOf, type Item } from './item.js';
 import { mergeRows } from './merge.js';
+import { pendingAgainst } from './push-outcome.js';
 import type { Op, OpKind } from './op.js';
 
 /** Why an op conflicts (K-01); the same union as `src/protocol.ts`'s `ConflictReason`. */
@@ -164,18 +165,8 @@ export function planResolution(op: Op, resolution: Resolution, conflict: { reado
 }
 
 function resend(op: Op, kind: OpKind, snapshot: Item | null, serverRow: Item | null, localRow: Item | null): ResolutionPlan {
-  const { undelete: _undelete, ...rest } = op;
-  const base = { ...rest, state: 'pending' as const, serverRow, blockedReason: null, nextAttemptAt: null };
-  const version = versionOf(serverRow);
-  if (kind === 'delete') {
-    if (serverRow === null || isTombstone(serverRow) || version === null) return { kind: 'discard', row: null };
-    return { kind: 'resend', op: { ...base, kind, snapshot: null, baseVersion: version, baseRow: serverRow }, localRow };
-  }
-  if (serverRow === null || version === null) {
-    return { kind: 'resend', op: { ...base, kind: 'insert', snapshot, baseVersion: null, baseRow: null }, localRow };
-  }
-  const updated: Op = { ...base, kind: 'update', snapshot, baseVersion: version, baseRow: serverRow };
-  return { kind: 'resend', op: isTombstone(serverRow) ? { ...updated, undelete: true } : updated, localRow };
+  if (kind === 'delete' && (serverRow === null || isTombstone(serverRow) || versionOf(serverRow) === null)) return { kind: 'discard', row: null };
+  return { kind: 'resend', op: pendingAgainst(op, kind, kind === 'delete' ? null : snapshot, serverRow), localRow };
 }
 
 const liveOrNull = (row: Item | null): Item | null => (row === null || isTombstone(row) ? null : row);

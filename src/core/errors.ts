@@ -30,35 +30,36 @@ export type SyncErrorCode =
 type Details = Readonly<Record<string, unknown>>;
 
 const str = (v: unknown, fallback: string): string => (typeof v === 'string' && v !== '' ? v : fallback);
+const quoted = (v: unknown): string => JSON.stringify(v ?? '');
 
-/** One line per code; these always ship, they fill `error` in every error body. */
-const messages: { readonly [C in SyncErrorCode]: (d: Details) => string } = {
-  invalid_api_version: (d) => `Unsupported ZUMO-API-VERSION ${JSON.stringify(d['version'] ?? null)}: use 2.0.x or 3.0.x`,
-  method_not_allowed: (d) => `Method ${str(d['method'], 'this method')} is not allowed here`,
-  not_found: (d) => (typeof d['path'] === 'string' ? `Nothing is served at ${JSON.stringify(d['path'])}` : 'Not found'),
-  table_not_found: (d) => `Table ${JSON.stringify(d['table'] ?? '')} does not exist`,
-  item_not_found: () => 'The item does not exist',
-  item_deleted: () => 'The item has been deleted',
-  id_mismatch: () => 'The id in the body does not match the id in the URL',
-  id_conflict: () => 'An item with this id already exists',
-  invalid_json: () => 'The request body is not valid JSON',
-  invalid_item: (d) => str(d['reason'], 'The request body is not a valid item'),
-  invalid_id: (d) => str(d['reason'], 'The id is not valid'),
-  reserved_property: (d) => `The property ${JSON.stringify(d['property'] ?? '')} is reserved`,
-  unauthorized: () => 'Valid credentials are required',
-  unsupported_media_type: () => 'The request body must be application/json',
-  payload_too_large: (d) => `The request body is larger than ${String(d['limit'] ?? 'the limit')} bytes`,
-  invalid_filter: (d) => `Invalid $filter at position ${String(d['position'] ?? 0)}: ${str(d['reason'], 'syntax error')}`,
-  invalid_query: (d) => str(d['reason'], 'Invalid query option'),
-  top_too_large: (d) => `You cannot request more than ${String(d['maxTop'] ?? '')} records`,
-  storage_full: () => 'Local storage is full',
-  pending_operations: (d) => `Table ${JSON.stringify(d['table'] ?? '')} has pending operations`,
-  invalid_pull_query: (d) => str(d['reason'], 'A pull query may only hold a $filter'),
-  invalid_purge: (d) => str(d['reason'], 'Invalid purge options'),
-  invalid_server_row: (d) => str(d['reason'], 'The server sent rows without a usable updatedAt'),
-  conflict_not_found: (d) => `No conflict ${JSON.stringify(d['conflictId'] ?? '')}`,
-  operation_not_found: (d) => `No failed operation ${JSON.stringify(d['seq'] ?? '')}`,
-  internal_error: () => 'Internal error',
+/** Each code's HTTP status on the wire and its one line; the lines always ship, they fill `error` in every error body. */
+export const ERROR_CODES: { readonly [C in SyncErrorCode]: readonly [status: number, message: (d: Details) => string] } = {
+  invalid_api_version: [400, (d) => `Unsupported ZUMO-API-VERSION ${JSON.stringify(d['version'] ?? null)}: use 2.0.x or 3.0.x`],
+  method_not_allowed: [405, (d) => `Method ${str(d['method'], 'this method')} is not allowed here`],
+  not_found: [404, (d) => (typeof d['path'] === 'string' ? `Nothing is served at ${JSON.stringify(d['path'])}` : 'Not found')],
+  table_not_found: [404, (d) => `Table ${quoted(d['table'])} does not exist`],
+  item_not_found: [404, () => 'The item does not exist'],
+  item_deleted: [410, () => 'The item has been deleted'],
+  id_mismatch: [400, () => 'The id in the body does not match the id in the URL'],
+  id_conflict: [409, () => 'An item with this id already exists'],
+  invalid_json: [400, () => 'The request body is not valid JSON'],
+  invalid_item: [400, (d) => str(d['reason'], 'The request body is not a valid item')],
+  invalid_id: [400, (d) => str(d['reason'], 'The id is not valid')],
+  reserved_property: [400, (d) => `The property ${quoted(d['property'])} is reserved`],
+  unauthorized: [401, () => 'Valid credentials are required'],
+  unsupported_media_type: [415, () => 'The request body must be application/json'],
+  payload_too_large: [413, (d) => `The request body is larger than ${String(d['limit'] ?? 'the limit')} bytes`],
+  invalid_filter: [400, (d) => `Invalid $filter at position ${String(d['position'] ?? 0)}: ${str(d['reason'], 'syntax error')}`],
+  invalid_query: [400, (d) => str(d['reason'], 'Invalid query option')],
+  top_too_large: [400, (d) => `You cannot request more than ${String(d['maxTop'] ?? '')} records`],
+  storage_full: [507, () => 'Local storage is full'],
+  pending_operations: [409, (d) => `Table ${quoted(d['table'])} has pending operations`],
+  invalid_pull_query: [400, (d) => str(d['reason'], 'A pull query may only hold a $filter')],
+  invalid_purge: [400, (d) => str(d['reason'], 'Invalid purge options')],
+  invalid_server_row: [502, (d) => str(d['reason'], 'The server sent rows without a usable updatedAt')],
+  conflict_not_found: [404, (d) => `No conflict ${quoted(d['conflictId'])}`],
+  operation_not_found: [404, (d) => `No failed operation ${quoted(d['seq'])}`],
+  internal_error: [500, () => 'Internal error'],
 };
 
 /** An expected failure with a stable code; details carry the facts (position, table, status...). */
@@ -66,42 +67,15 @@ export class SyncError extends Error {
   readonly code: SyncErrorCode;
   readonly details: Details;
   constructor(code: SyncErrorCode, details: Details = {}) {
-    super(messages[code](details));
+    super(ERROR_CODES[code][1](details));
     this.name = 'SyncError';
     this.code = code;
     this.details = details;
   }
 }
 
-/** The HTTP status each code answers with on the wire. */
-export const statusOf: { readonly [C in SyncErrorCode]: number } = {
-  invalid_api_version: 400,
-  method_not_allowed: 405,
-  not_found: 404,
-  table_not_found: 404,
-  item_not_found: 404,
-  item_deleted: 410,
-  id_mismatch: 400,
-  id_conflict: 409,
-  invalid_json: 400,
-  invalid_item: 400,
-  invalid_id: 400,
-  reserved_property: 400,
-  unauthorized: 401,
-  unsupported_media_type: 415,
-  payload_too_large: 413,
-  invalid_filter: 400,
-  invalid_query: 400,
-  top_too_large: 400,
-  storage_full: 507,
-  pending_operations: 409,
-  invalid_pull_query: 400,
-  invalid_purge: 400,
-  invalid_server_row: 502,
-  conflict_not_found: 404,
-  operation_not_found: 404,
-  internal_error: 500,
-};
+/** The HTTP status a code answers with on the wire. */
+export const statusOf = (code: SyncErrorCode): number => ERROR_CODES[code][0];
 
 /** The wire body of an error: `{error, code}` plus `position` for invalid_filter (PROTOCOL.md §2.4). */
 export function errorBody(error: SyncError): { error: string; code: SyncErrorCode; position?: number } {

@@ -1,7 +1,7 @@
 import { appFields, isSystemProperty, isTombstone, versionOf, type FieldValue, type Item } from './item.js';
 import type { ConflictReason } from './conflict.js';
 import { listRows } from './list-rows.js';
-import type { Op } from './op.js';
+import type { Op, OpKind } from './op.js';
 
 /** What came back for one pushed op: a response (JSON body parsed, else null) or no answer at all. */
 export type PushAnswer =
@@ -156,18 +156,22 @@ export function settlePush(op: Op, sentEditCounter: number, serverRow: Item | nu
  * flight; `adopt-rebase` for a lost answer's echo, U-11). It drops `unconfirmed`: the base is confirmed (P10 + P12).
  */
 export function rebasePush(op: Op, serverRow: Item | null): Extract<PushSettlement, { readonly kind: 'rebase' }> {
+  const row =
+    op.kind === 'delete' ? null : serverRow === null ? { ...(op.snapshot ?? {}), id: op.itemId } : withSystemProperties(op.snapshot, serverRow, op.itemId);
+  return { kind: 'rebase', op: pendingAgainst(op, op.kind, row ?? op.snapshot, serverRow), row, version: versionOf(serverRow) };
+}
+
+/**
+ * `op` as `kind` with `snapshot`, pending again against `serverRow`, its send state dropped: a delete, or an
+ * update with `If-Match` its version (over a tombstone flagged `undelete`, K-05); an insert when there is none.
+ */
+export function pendingAgainst(op: Op, kind: OpKind, snapshot: Item | null, serverRow: Item | null): Op {
   const version = versionOf(serverRow);
-  const base = { ...withoutSendState(op), state: 'pending' as const, serverRow, blockedReason: null, nextAttemptAt: null };
-  if (op.kind === 'delete') {
-    return { kind: 'rebase', op: { ...base, baseVersion: version, baseRow: serverRow }, row: null, version };
-  }
-  if (serverRow === null) {
-    const snapshot = { ...(op.snapshot ?? {}), id: op.itemId };
-    return { kind: 'rebase', op: { ...base, kind: 'insert', snapshot, baseVersion: null, baseRow: null }, row: snapshot, version };
-  }
-  const snapshot = withSystemProperties(op.snapshot, serverRow, op.itemId);
-  const rebased: Op = { ...base, kind: 'update', snapshot, baseVersion: version, baseRow: serverRow };
-  return { kind: 'rebase', op: isTombstone(serverRow) ? { ...rebased, undelete: true } : rebased, row: snapshot, version };
+  const base: Op = { ...withoutSendState(op), state: 'pending', serverRow, blockedReason: null, nextAttemptAt: null };
+  if (kind === 'delete') return { ...base, kind, snapshot, baseVersion: version, baseRow: serverRow };
+  if (serverRow === null || version === null) return { ...base, kind: 'insert', snapshot, baseVersion: null, baseRow: null };
+  const updated: Op = { ...base, kind: 'update', snapshot, baseVersion: version, baseRow: serverRow };
+  return isTombstone(serverRow) ? { ...updated, undelete: true } : updated;
 }
 
 /** The op without what its sends so far carried: the K-05 undelete flag and the unconfirmed snapshots (U-11). */

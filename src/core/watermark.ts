@@ -38,8 +38,8 @@ export interface PullRecord {
 export interface PullOptions {
   /** A positive integer: the dialect's page size, or a server's or table's (the worker sets no other). */
   readonly pageSize: number;
-  /** An integer ≥ 0; default 1000 ms. */
-  readonly overlapMs?: number;
+  /** An integer ≥ 0; default (also when undefined) 1000 ms. */
+  readonly overlapMs?: number | undefined;
 }
 
 /** The overlap used when none is given (PROTOCOL.md §3.6 step 2). */
@@ -55,11 +55,14 @@ interface CursorBase {
   readonly rows: number;
 }
 
-/** Where a pull run stands; `scan` reads `updatedAt ge ge`, `drain` reads one millisecond by id (L-07, L-08, L-10). */
-export type PullCursor =
-  | (CursorBase & { readonly kind: 'scan'; readonly ge: number | null })
-  | (CursorBase & { readonly kind: 'drain'; readonly ms: number; readonly afterId: string | null })
-  | (CursorBase & { readonly kind: 'done' });
+/** Where a pull run is: `scan` reads `updatedAt ge ge`, `drain` reads one millisecond by id (L-07, L-08, L-10). */
+type CursorPosition =
+  | { readonly kind: 'scan'; readonly ge: number | null }
+  | { readonly kind: 'drain'; readonly ms: number; readonly afterId: string | null }
+  | { readonly kind: 'done' };
+
+/** Where a pull run stands, with its totals. */
+export type PullCursor = CursorBase & CursorPosition;
 
 /** One request to send, with its bounds in epoch ms (`ge` inclusive, `lt` exclusive); never a `$skip` (L-02, L-07, L-08). */
 export interface PullFetch {
@@ -119,15 +122,14 @@ export function nextRequest(cursor: PullCursor): PullStep {
 
 /** Folds one page into the cursor and the record to persist with it: every rule of §3.6 steps 3–5 (L-06, L-07, L-08, L-10, L-13). */
 export function applyPage(cursor: PullCursor, page: PulledPage): AppliedPage {
-  if (cursor.kind === 'done') return { cursor, record: { watermark: cursor.watermark, drain: null }, outcome: { kind: 'done' } };
+  if (cursor.kind === 'done') return folded(cursor, cursor.watermark, { kind: 'done' }, null, { kind: 'done' });
   const n = page.rows.length;
   const counted = { ...cursor, pages: cursor.pages + 1, rows: cursor.rows + n };
-  const drainRecord = cursor.kind === 'drain' ? { ms: cursor.ms, afterId: cursor.afterId } : null;
-  const fail = (reason: string): AppliedPage => ({
-    cursor: { pageSize: counted.pageSize, watermark: counted.watermark, pages: counted.pages, rows: counted.rows, kind: 'done' },
-    record: { watermark: counted.watermark, drain: drainRecord },
-    outcome: { kind: 'failed', error: new SyncError('invalid_server_row', { reason, rows: n }) },
-  });
+  const fail = (reason: string): AppliedPage =>
+    folded(counted, counted.watermark, { kind: 'done' }, cursor.kind === 'drain' ? { ms: cursor.ms, afterId: cursor.afterId } : null, {
+      kind: 'failed',
+      error: new SyncError('invalid_server_row', { reason, rows: n }),
+    });
   // L-10: the server did not cap this page, so nothing remains past it.
   const last = n === 0 || (n < cursor.pageSize && !page.hasMore);
 
@@ -137,32 +139,31 @@ export function applyPage(cursor: PullCursor, page: PulledPage): AppliedPage {
   if (n > 0 && t === null) return fail('No row of the page has a usable updatedAt');
 
   if (counted.kind === 'drain') {
-    if (last) return finishDrain(counted, counted.ms);
+    if (last) {
+      // L-08: a drained millisecond is complete: C := C + 1 ms and W := max(W, C).
+      const c = counted.ms + 1;
+      return folded(counted, maxWatermark(counted.watermark, { ms: c, raw: formatDateTime(c) }), { kind: 'scan', ge: c }, null, { kind: 'continue' });
+    }
     const afterId = page.rows[n - 1]?.['id'];
     if (typeof afterId !== 'string' || afterId === counted.afterId) return fail('The drain made no progress by id');
     // The drain's rows all belong to its millisecond, so W needs no move here (W ≥ C since the drain began).
-    const next = { ...counted, afterId };
-    return { cursor: next, record: { watermark: next.watermark, drain: { ms: next.ms, afterId } }, outcome: { kind: 'continue' } };
+    const drain = { ms: counted.ms, afterId };
+    return folded(counted, counted.watermark, { kind: 'drain', ...drain }, drain, { kind: 'continue' });
   }
 
-  if (t === null) return done(counted); // n = 0
+  if (t === null) return folded(counted, counted.watermark, { kind: 'done' }, null, { kind: 'done' }); // n = 0
   const watermark = maxWatermark(counted.watermark, t); // L-06: max of W and the last row's updatedAt
-  const scanned = { ...counted, watermark };
-  if (last) return done(scanned);
+  if (last) return folded(counted, watermark, { kind: 'done' }, null, { kind: 'done' });
   const c = counted.ge;
   if (c !== null && t.ms < c) return fail('The server ignored the updatedAt bound');
   const atT = page.rows.reduce((k, row) => (updatedAtOf(row)?.ms === t.ms ? k + 1 : k), 0);
   // L-08: the page is one millisecond (t = C), or over half a page shares t: drain t by id.
   if (t.ms === c || atT * 2 > counted.pageSize) {
     const drain = { ms: t.ms, afterId: null };
-    return {
-      cursor: { pageSize: scanned.pageSize, watermark, pages: scanned.pages, rows: scanned.rows, kind: 'drain', ...drain },
-      record: { watermark, drain },
-      outcome: { kind: 'continue' },
-    };
+    return folded(counted, watermark, { kind: 'drain', ...drain }, drain, { kind: 'continue' });
   }
   // L-07: C := t and fetch `ge t` again; rows of t are re-read and deduped, never skipped.
-  return { cursor: { ...scanned, ge: t.ms }, record: { watermark, drain: null }, outcome: { kind: 'continue' } };
+  return folded(counted, watermark, { kind: 'scan', ge: t.ms }, null, { kind: 'continue' });
 }
 
 /** A row's `updatedAt` as epoch ms (floored) plus its raw string, or null when missing or unparsable (L-13, L-14). */
@@ -180,17 +181,10 @@ export function shouldApply(local: Item | null, serverRow: Item): boolean {
   return local === null || typeof version !== 'string' || local['version'] !== version;
 }
 
-/** L-08: a drained millisecond is complete: C := C + 1 ms and W := max(W, C). */
-function finishDrain(cursor: CursorBase, ms: number): AppliedPage {
-  const c = ms + 1;
-  const watermark = maxWatermark(cursor.watermark, { ms: c, raw: formatDateTime(c) });
-  const { pageSize, pages, rows } = cursor;
-  return { cursor: { pageSize, watermark, pages, rows, kind: 'scan', ge: c }, record: { watermark, drain: null }, outcome: { kind: 'continue' } };
-}
-
-function done(cursor: CursorBase): AppliedPage {
-  const { pageSize, watermark, pages, rows } = cursor;
-  return { cursor: { pageSize, watermark, pages, rows, kind: 'done' }, record: { watermark, drain: null }, outcome: { kind: 'done' } };
+/** A cursor of `next`'s kind with the run's totals and `watermark`, and the record persisting `watermark` and `drain`. */
+function folded(totals: CursorBase, watermark: Watermark | null, next: CursorPosition, drain: Drain | null, outcome: PageOutcome): AppliedPage {
+  const { pageSize, pages, rows } = totals;
+  return { cursor: { pageSize, watermark, pages, rows, ...next }, record: { watermark, drain }, outcome };
 }
 
 /** L-06: the watermark never decreases; on a tie the stored raw string stays. */

@@ -8,7 +8,7 @@ import { answerRead, type ReadRequest } from './local-read.js';
 import { forwardWrite } from './forward-write.js';
 import { handleWrite, schedulePush, type LocalWrite, type WriteRequest } from './local-write.js';
 import { createReadCache } from './read-cache.js';
-import { relayed } from './relay.js';
+import { relayed, writeMethodOf } from './relay.js';
 import { sendUpstream } from './send-upstream.js';
 import type { TableConfig } from './table-config.js';
 import { isTableComplete, noteAppDialect } from './table-state.js';
@@ -62,11 +62,12 @@ function optionsAnswer(http: HttpRequest): TableResponse {
 
 /** The façade over an engine context. */
 export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade {
-  const upstream = (ctx.deps.config.upstream || (ctx.deps.config.origin ?? '')).replace(/\/+$/, '');
-  const bodyLimit = ctx.deps.config.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const { config } = ctx.deps;
+  const upstream = (config.upstream || (config.origin ?? '')).replace(/\/+$/, '');
+  const bodyLimit = config.bodyLimit ?? DEFAULT_BODY_LIMIT;
 
-  const writeMode = ctx.deps.config.writes ?? 'online-first';
-  const writeTimeoutMs = ctx.deps.config.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
+  const writeMode = config.writes ?? 'online-first';
+  const writeTimeoutMs = config.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
   const cache = createReadCache();
   const warmings = new Map<string, () => void>();
   const local = (response: TableResponse): TableResponse => ({ ...response, headers: { ...response.headers, ...LOCAL } });
@@ -160,7 +161,7 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
     },
     async handle(http) {
       try {
-        if (!WRITES.has(http.method.toUpperCase())) return await route(http);
+        if (writeMethodOf(http) === undefined) return await route(http);
         const received = await receiveWrite(ctx, instance, http);
         const response = received.answer ?? (await route(received.http, received.redelivered));
         received.done(response);
@@ -172,7 +173,5 @@ export function createFacade(ctx: EngineContext, options: FacadeOptions): Facade
     },
   };
 }
-
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const isRead = (request: TableRequest): request is ReadRequest => request.kind === 'list' || request.kind === 'get';

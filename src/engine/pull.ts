@@ -85,7 +85,7 @@ export async function runPull(ctx: EngineContext, plan: PullPlan, push: PushResu
   const settings = ctx.tables.get(table)?.settings;
   const configured = settings?.pageSize ?? null;
   const stored = (await ctx.deps.store.listSyncStates(table)).find((s) => s.queryId === queryId) ?? null;
-  let cursor: PullCursor = startPull(stored, { pageSize: configured ?? defaultPullPageSize(dialect), ...(ctx.deps.config.overlapMs === undefined ? {} : { overlapMs: ctx.deps.config.overlapMs }) });
+  let cursor: PullCursor = startPull(stored, { pageSize: configured ?? defaultPullPageSize(dialect), overlapMs: ctx.deps.config.overlapMs });
   let complete = stored?.complete ?? false;
   let changed = 0;
   let finished = false;

@@ -84,11 +84,20 @@ export async function pushLocked(ctx: EngineContext, explicit: boolean): Promise
   }
 }
 
+/** What a `withCurrent` task commits, and what it gives back. */
+interface Planned<T> {
+  readonly changes: Change[];
+  readonly value: T;
+}
+
+/** The task result that stores `op`. */
+const putting = <T>(op: Op, value: T): Planned<T> => ({ changes: [{ kind: 'put-op', op }], value });
+
 /** Commits op changes under the write mutex, re-reading the op so concurrent edits are kept; strict unless told. */
 async function withCurrent<T>(
   ctx: EngineContext,
   op: Op,
-  task: (current: Op) => Promise<{ readonly changes: Change[]; readonly value: T }>,
+  task: (current: Op) => Planned<T> | Promise<Planned<T>>,
   options: CommitOptions = {},
 ): Promise<T | null> {
   return ctx.exclusive.run(async () => {
@@ -158,7 +167,7 @@ const settleQueued = (ctx: EngineContext, pipeline: Pipeline): Promise<void> =>
 async function unmarkAhead(ctx: EngineContext, pipeline: Pipeline): Promise<void> {
   const ahead = pipeline.ahead;
   pipeline.ahead = null;
-  if (ahead) await withCurrent(ctx, ahead, (c) => Promise.resolve({ changes: c.state === 'inflight' ? [{ kind: 'put-op', op: { ...c, state: 'pending', attempts: c.attempts - 1 } }] : [], value: null }));
+  if (ahead) await withCurrent(ctx, ahead, (c) => (c.state === 'inflight' ? putting({ ...c, state: 'pending', attempts: c.attempts - 1 }, null) : { changes: [], value: null }));
 }
 
 async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean, pipeline: Pipeline, next: Op | null): Promise<OpResult> {
@@ -170,7 +179,7 @@ async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean, pipeli
   if (!mayPush(listed, identity)) {
     // U-17: made under another identity; it waits.
     if (listed.blockedReason !== 'identity') {
-      await withCurrent(ctx, listed, (c) => Promise.resolve({ changes: [{ kind: 'put-op', op: { ...c, blockedReason: 'identity' } }], value: null }));
+      await withCurrent(ctx, listed, (c) => putting({ ...c, blockedReason: 'identity' }, null));
     }
     return { kind: 'skipped' };
   }
@@ -185,11 +194,11 @@ async function pushOne(ctx: EngineContext, listed: Op, explicit: boolean, pipeli
     // Marked ahead while the previous request was on the wire, it goes as marked unless edited since.
     const ahead = pipeline.ahead?.seq === op.seq ? pipeline.ahead : null;
     if (ahead) pipeline.ahead = null;
-    const sent: Op | null = await withCurrent(ctx, op, (c) => {
-      if (c.state === 'failed' || c.state === 'held') return Promise.resolve({ changes: [], value: null });
-      if (c.state === 'inflight' && c.editCounter === ahead?.editCounter) return Promise.resolve({ changes: [], value: c as Op | null });
+    const sent = await withCurrent(ctx, op, (c): Planned<Op | null> => {
+      if (c.state === 'failed' || c.state === 'held') return { changes: [], value: null };
+      if (c.state === 'inflight' && c.editCounter === ahead?.editCounter) return { changes: [], value: c };
       const marked = markSent(ahead && c.state === 'inflight' ? { ...c, attempts: c.attempts - 1 } : c, now);
-      return Promise.resolve({ changes: [{ kind: 'put-op', op: marked }], value: marked as Op | null });
+      return putting(marked, marked);
     });
     if (sent === null) return { kind: 'skipped' };
     const credentials = ctx.credentials.generation;
@@ -293,9 +302,7 @@ async function applyOutcome(
       return rebased === null ? { kind: 'skipped' } : { kind: 'resend', op: rebased };
     }
     case 'needs-auth':
-      await withCurrent(ctx, sent, (c) =>
-        Promise.resolve({ changes: [{ kind: 'put-op', op: { ...c, state: 'pending', blockedReason: 'needs-auth', lastStatus: outcome.status } }], value: null }),
-      );
+      await withCurrent(ctx, sent, (c) => putting({ ...c, state: 'pending', blockedReason: 'needs-auth', lastStatus: outcome.status }, null));
       // U-13: blocked until credentials newer than those the request went with (the page may have sent some meanwhile).
       ctx.runtime.authBlockedAt = credentials ?? ctx.credentials.generation;
       return { kind: 'stopped', reason: 'needs-auth' };
@@ -308,10 +315,7 @@ async function applyOutcome(
       ctx.runtime.stoppedPushes++;
       const at = nextAttemptAt({ now, stoppedPushes: ctx.runtime.stoppedPushes, jitter: ctx.deps.entropy.jitter(), retryAfterMs: outcome.retryAfterMs });
       await withCurrent(ctx, sent, (c) =>
-        Promise.resolve({
-          changes: [{ kind: 'put-op', op: { ...c, state: 'pending', nextAttemptAt: at, lastStatus: outcome.status, ...(serverError ? { serverErrors } : {}) } }],
-          value: null,
-        }),
+        putting({ ...c, state: 'pending', nextAttemptAt: at, lastStatus: outcome.status, ...(serverError ? { serverErrors } : {}) }, null),
       );
       return { kind: 'stopped', reason: outcome.status === null ? 'offline' : 'backoff' }; // U-14
     }
@@ -330,7 +334,7 @@ async function failOp(ctx: EngineContext, sent: Op, status: number, body: unknow
     // An edit made while the request was in flight is a new attempt, as a write onto a failed op is (W-14).
     const state = c.editCounter === sent.editCounter ? 'failed' : 'pending';
     const next: Op = { ...c, state, lastStatus: status, lastError: body, nextAttemptAt: null };
-    return Promise.resolve({ changes: [{ kind: 'put-op', op: next }], value: next });
+    return putting(next, next);
   });
   if (failedOp?.state !== 'failed') return { kind: 'skipped' };
   ctx.events.emit({ kind: 'op-failed', operation: pendingOperationOf(failedOp) });

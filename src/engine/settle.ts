@@ -101,9 +101,8 @@ export async function planChanges(ctx: EngineContext, op: Op, plan: Exclude<Reso
       // K-08: the newest known server state, no request.
       return [...removeOp(op.seq), rowChange(op.table, op.itemId, plan.row, knownAfter('adopt', stored?.knownVersions ?? [], versionOf(plan.row)))];
     case 'resend': {
-      // The op goes against the server row now: earlier unconfirmed sends no longer tell an echo (U-11).
-      const { unconfirmed: _unconfirmed, deleteUnconfirmed: _deleteUnconfirmed, ...resent } = plan.op;
-      const changes: Change[] = [{ kind: 'put-op', op: resent }, { kind: 'delete-conflict', opSeq: op.seq }];
+      // The plan's op goes against the server row now, without earlier unconfirmed sends: they no longer tell an echo (U-11).
+      const changes: Change[] = [{ kind: 'put-op', op: plan.op }, { kind: 'delete-conflict', opSeq: op.seq }];
       // K-06: a merged value becomes the local row too.
       if (plan.localRow !== null) changes.push(rowChange(op.table, op.itemId, plan.localRow, stored?.knownVersions ?? []));
       return changes;

@@ -31,8 +31,6 @@ export function inOfflineWindow(ctx: EngineContext): boolean {
 /** What the write-through of one journaled write found. */
 type Plan = { readonly kind: 'wait'; readonly waiting: WaitingWrite } | { readonly kind: 'older' } | { readonly kind: 'local' };
 
-const OP_KIND = { insert: 'insert', update: 'update', delete: 'delete' } as const;
-
 /**
  * §3.9 write-through of a journaled write (T-01, T-02, T-04, T-05): when its op is `pending`, sendable (not held,
  * blocked or backing off), still the app's very edit, and no older op would be sent before it, the app waits up to
@@ -77,7 +75,7 @@ async function planWrite(ctx: EngineContext, http: HttpRequest, request: WriteRe
   const ops = await ctx.ops.list();
   const op = ops.find((o) => o.seq === written.op.seq);
   if (op === undefined || op.editCounter !== written.op.editCounter) return { kind: 'local' };
-  if (request.kind === 'undelete' || (request.kind === 'update' && request.undelete) || op.kind !== OP_KIND[request.kind] || op.undelete === true) {
+  if (request.kind === 'undelete' || (request.kind === 'update' && request.undelete) || op.kind !== request.kind || op.undelete === true) {
     return { kind: 'local' };
   }
   const now = ctx.deps.clock.now();

@@ -17,63 +17,36 @@ const tableRange = (table: string): IDBKeyRange => IDBKeyRange.bound([table], [t
 type RowRecord = StoredRow & { readonly u: IDBValidKey };
 const rowOf = ({ u: _u, ...row }: RowRecord): StoredRow => row;
 
-const storeOf = (change: Change): StoreName => {
+/** What one change writes: its store, and the record it puts (an appended op: adds) or the key it deletes. */
+type Write = readonly [store: StoreName, method: 'put' | 'add', record: unknown] | readonly [store: StoreName, method: 'delete', key: IDBValidKey | IDBKeyRange];
+
+const writeOf = (change: Change): Write => {
   switch (change.kind) {
     case 'put-row':
+      return [STORES.rows, 'put', { ...change.row, u: updatedAtKey(change.row.item) }];
     case 'delete-row':
+      return [STORES.rows, 'delete', [change.table, change.id]];
     case 'delete-table-rows':
-      return STORES.rows;
+      return [STORES.rows, 'delete', tableRange(change.table)];
     case 'append-op':
+      return [STORES.ops, 'add', change.op];
     case 'put-op':
+      return [STORES.ops, 'put', change.op];
     case 'delete-op':
-      return STORES.ops;
+      return [STORES.ops, 'delete', change.seq];
     case 'put-conflict':
+      return [STORES.conflicts, 'put', change.conflict];
     case 'delete-conflict':
-      return STORES.conflicts;
+      return [STORES.conflicts, 'delete', change.opSeq];
     case 'put-sync-state':
+      return [STORES.syncState, 'put', change.state];
     case 'delete-sync-state':
-      return STORES.syncState;
+      return [STORES.syncState, 'delete', [change.table, change.queryId]];
   }
 };
 
 const isQuota = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'QuotaExceededError';
-
-/** Issues one change's request inside `tx`; an `append-op` returns its request so the seq can be read. */
-function apply(tx: IDBTransaction, change: Change): IDBRequest<IDBValidKey> | null {
-  const store = tx.objectStore(storeOf(change));
-  switch (change.kind) {
-    case 'put-row':
-      store.put({ ...change.row, u: updatedAtKey(change.row.item) });
-      return null;
-    case 'delete-row':
-      store.delete([change.table, change.id]);
-      return null;
-    case 'delete-table-rows':
-      store.delete(tableRange(change.table));
-      return null;
-    case 'append-op':
-      return store.add(change.op);
-    case 'put-op':
-      store.put(change.op);
-      return null;
-    case 'delete-op':
-      store.delete(change.seq);
-      return null;
-    case 'put-conflict':
-      store.put(change.conflict);
-      return null;
-    case 'delete-conflict':
-      store.delete(change.opSeq);
-      return null;
-    case 'put-sync-state':
-      store.put(change.state);
-      return null;
-    case 'delete-sync-state':
-      store.delete([change.table, change.queryId]);
-      return null;
-  }
-}
 
 /** Creates the LocalStore over an open tablesync database (see `openDatabase`). */
 export function createLocalStore(db: IDBDatabase): LocalStore {
@@ -82,16 +55,19 @@ export function createLocalStore(db: IDBDatabase): LocalStore {
 
   const commit = (changes: readonly Change[], options: CommitOptions = {}): Promise<CommitResult> => {
     if (changes.length === 0) return Promise.resolve({ ok: true, appendedSeqs: [] });
-    const names = [...new Set(changes.map(storeOf))];
+    const writes = changes.map(writeOf);
+    const names = [...new Set(writes.map(([store]) => store))];
     const tx = db.transaction(names, 'readwrite', { durability: options.durability ?? 'strict' });
     const done = new Promise<CommitResult>((resolve, reject) => {
       const appended: IDBRequest<IDBValidKey>[] = [];
       tx.oncomplete = () => resolve({ ok: true, appendedSeqs: appended.map((r) => r.result as number) });
       tx.onabort = () => (isQuota(tx.error) ? resolve({ ok: false, reason: 'quota' }) : reject(tx.error ?? new Error('transaction aborted')));
       try {
-        for (const change of changes) {
-          const request = apply(tx, change);
-          if (request) appended.push(request);
+        for (const write of writes) {
+          const store = tx.objectStore(write[0]);
+          if (write[1] === 'delete') store.delete(write[2]);
+          else if (write[1] === 'put') store.put(write[2]);
+          else appended.push(store.add(write[2])); // its request gives the appended op's seq
         }
       } catch (error) {
         // A synchronous failure (a bad key, a quota check in some engines) aborts everything.

@@ -11,7 +11,7 @@ export function formatError(error: SyncError): TableResponse {
   const allow = error.details['allow'];
   if (error.code === 'method_not_allowed') headers['allow'] = typeof allow === 'string' ? allow : 'GET, POST, PATCH, PUT, DELETE';
   if (error.code === 'unauthorized') headers['www-authenticate'] = 'Bearer';
-  return { status: statusOf[error.code], headers, body: errorBody(error) };
+  return { status: statusOf(error.code), headers, body: errorBody(error) };
 }
 
 /** Shorthand for `formatError(new SyncError(code, details))`. */

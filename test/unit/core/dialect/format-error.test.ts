@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { errorResponse, formatError } from '../../../../src/core/dialect/format-error.js';
-import { SyncError, statusOf, type SyncErrorCode } from '../../../../src/core/errors.js';
+import { ERROR_CODES, SyncError, type SyncErrorCode } from '../../../../src/core/errors.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -32,7 +32,7 @@ describe('error responses', () => {
 });
 
 describe('every error code', () => {
-  const codes = Object.keys(statusOf) as SyncErrorCode[];
+  const codes = Object.keys(ERROR_CODES) as SyncErrorCode[];
   test.each(codes)('S-39: %s answers a 4xx/5xx application/json {error, code}', (code) => {
     const response = formatError(new SyncError(code));
     expect(response.status).toBeGreaterThanOrEqual(400);
