@@ -1,14 +1,8 @@
 /** The façade's border: a platform `Request` becomes an `HttpRequest`, a `TableResponse` a `Response`. */
 import type { HttpRequest, TableResponse } from '../src/core/dialect/types.js';
 
-/** Headers as a plain record with lowercased names. */
-export function headersToRecord(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    out[name.toLowerCase()] = value;
-  });
-  return out;
-}
+/** Headers as a plain record with lowercased names (Headers iterate their names lowercased). */
+export const headersToRecord = (headers: Headers): Record<string, string> => Object.fromEntries(headers);
 
 /** Reads a request into plain data: absolute URL, lowercased headers, body text (null when empty). */
 export async function toHttpRequest(request: Request): Promise<HttpRequest> {

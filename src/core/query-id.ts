@@ -37,15 +37,12 @@ export function filterHash(text: string): string {
   let hash = 0xcbf29ce484222325n;
   const prime = 0x100000001b3n;
   const mask = 0xffffffffffffffffn;
-  const byte = (b: number): void => {
-    hash = ((hash ^ BigInt(b)) * prime) & mask;
-  };
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) as number;
-    if (cp < 0x80) byte(cp);
-    else if (cp < 0x800) (byte(0xc0 | (cp >> 6)), byte(0x80 | (cp & 0x3f)));
-    else if (cp < 0x10000) (byte(0xe0 | (cp >> 12)), byte(0x80 | ((cp >> 6) & 0x3f)), byte(0x80 | (cp & 0x3f)));
-    else (byte(0xf0 | (cp >> 18)), byte(0x80 | ((cp >> 12) & 0x3f)), byte(0x80 | ((cp >> 6) & 0x3f)), byte(0x80 | (cp & 0x3f)));
+  // encodeURIComponent spells every byte of the UTF-8 form: ASCII it keeps is one byte, each %XX another. It throws
+  // on a lone surrogate, which UTF-8 cannot hold: that becomes U+FFFD first, as any UTF-8 encoder makes it.
+  const utf8 = encodeURIComponent(text.replace(/\p{Cs}/gu, '\ufffd'));
+  for (let i = 0; i < utf8.length; i++) {
+    const byte = utf8[i] === '%' ? parseInt(utf8.slice(i + 1, (i += 2) + 1), 16) : utf8.charCodeAt(i);
+    hash = ((hash ^ BigInt(byte)) * prime) & mask;
   }
   return hash.toString(16).padStart(16, '0');
 }
