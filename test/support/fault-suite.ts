@@ -27,7 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startServer } from '../../src/server/start-server.js';
-import { CHROMIUM_ARGS, swDevtools, waitFor, type SwDevtools } from './browser.js';
+import { CHROMIUM_ARGS, collectLogs, swDevtools, waitFor, type SwDevtools } from './browser.js';
 import { startFaultProxy, type BrowserResend, type Fault, type FaultProxy, type ProxiedRequest } from './fault-proxy.js';
 import { judge, type Outcome, type ServerRow, type WriteRecord } from './fault-model.js';
 
@@ -86,6 +86,8 @@ export interface RunReport {
   readonly quotaProblems: number;
   /** Writes refused on the browser's own resend of a request whose answer was lost, judged as unknown. */
   readonly browserResends: number;
+  /** 1 when the run could not go on (a call or relaunch failed outside any fault's expectations): it fails. */
+  readonly stopped: number;
   readonly details: readonly string[];
 }
 
@@ -99,6 +101,8 @@ export interface FaultSuiteResult {
   readonly quotaFaults: number;
   readonly quotaBit: number;
   readonly browserResends: number;
+  /** Runs that could not go on: each is among `failed`. */
+  readonly stopped: number;
   readonly failed: readonly RunReport[];
   readonly byKind: Readonly<Record<string, number>>;
   /** Statuses the app got, by status (how often faults reached it). */
@@ -108,7 +112,7 @@ export interface FaultSuiteResult {
 
 /** The one line the suite prints. */
 export const summaryLine = (r: FaultSuiteResult): string =>
-  `faults: ${r.runs} runs, ${r.faults} faults, lost ${r.lost}, duplicated ${r.duplicated}, stray ${r.stray}; quota faults bit ${r.quotaBit} of ${r.quotaFaults}; writes refused on the browser's own resend ${r.browserResends}`;
+  `faults: ${r.runs} runs, ${r.faults} faults, lost ${r.lost}, duplicated ${r.duplicated}, stray ${r.stray}; quota faults bit ${r.quotaBit} of ${r.quotaFaults}; writes refused on the browser's own resend ${r.browserResends}${r.stopped > 0 ? `; runs stopped by an error ${r.stopped}` : ''}`;
 
 /** mulberry32: small, fast and the same everywhere. */
 function random(seed: number): () => number {
@@ -234,6 +238,7 @@ class BrowserHost {
     this.context = this.browser.contexts()[0]!;
     this.page = this.context.pages()[0] ?? (await this.context.newPage());
     this.devtools = await swDevtools(this.context, this.page);
+    const logs = collectLogs(this.context);
     if (quota !== undefined) {
       await this.devtools.cdp.send('Storage.overrideQuotaForOrigin', { origin: this.origin, quotaSize: quota });
       this.quotaOverridden = true;
@@ -241,7 +246,9 @@ class BrowserHost {
     }
     await this.page.goto(`${this.origin}/index.html?gen=${this.appGeneration}`);
     await this.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { polling: 25, timeout: 15_000 });
-    await within(this.page.evaluate(() => (window as unknown as { tablesync: { ready: Promise<unknown> } }).tablesync.ready.then(() => undefined)), CALL_LIMIT_MS, `tablesync.ready${quota === undefined ? '' : ' (storage full)'}`);
+    await within(this.page.evaluate(() => (window as unknown as { tablesync: { ready: Promise<unknown> } }).tablesync.ready.then(() => undefined)), CALL_LIMIT_MS, `tablesync.ready${quota === undefined ? '' : ' (storage full)'}`).catch((error: unknown) => {
+      throw new Error(`${String(error)}; workers ${this.devtools.statuses().join(', ')}; errors: ${[...this.devtools.errors].join(' | ')}; console: ${logs.slice(-30).join(' | ')}`);
+    });
     this.dead = false;
   }
 
@@ -356,7 +363,7 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
   });
   const proxy = await startFaultProxy(server.url);
   const host = new BrowserHost(proxy.origin);
-  const totals = { faults: 0, lost: 0, duplicated: 0, stray: 0, quotaFaults: 0, quotaBit: 0, browserResends: 0 };
+  const totals = { faults: 0, lost: 0, duplicated: 0, stray: 0, quotaFaults: 0, quotaBit: 0, browserResends: 0, stopped: 0 };
   const failed: RunReport[] = [];
   const byKind: Record<string, number> = {};
   const answers: Record<string, number> = {};
@@ -364,7 +371,11 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
     await host.launch();
     for (let i = 0; i < options.runs; i++) {
       const seed = (options.seed + i) >>> 0;
-      const report = await runOnce(seed, { host, proxy, serverUrl: server.url, answers, kinds: options.kinds ?? FAULT_KINDS });
+      const report = await runOnce(seed, { host, proxy, serverUrl: server.url, answers, kinds: options.kinds ?? FAULT_KINDS }).catch(async (error: unknown) => {
+        // A run that cannot go on (the app never got its worker back) fails alone; the next starts on a new browser.
+        await host.kill();
+        return stoppedRun(seed, error);
+      });
       totals.faults += report.faults.length;
       totals.lost += report.lost;
       totals.duplicated += report.duplicated;
@@ -373,7 +384,8 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
       totals.quotaBit += report.quotaBit;
       totals.browserResends += report.browserResends;
       for (const kind of report.faults) byKind[kind] = (byKind[kind] ?? 0) + 1;
-      if (report.lost + report.duplicated + report.stray + report.quotaProblems > 0) {
+      totals.stopped += report.stopped;
+      if (report.lost + report.duplicated + report.stray + report.quotaProblems + report.stopped > 0) {
         failed.push(report);
         log(`run ${i} failed: FAULT_SEED=${seed} FAULT_RUNS=1 replays it; faults ${report.faults.join(', ')}\n  ${report.details.join('\n  ')}`);
       }
@@ -381,7 +393,7 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
       // Ids are fresh per run, so both sides are emptied only now and then (and after a run that left something).
       proxy.disarm();
       proxy.cut(false);
-      if ((i + 1) % RESET_EVERY === 0 || report.lost + report.duplicated + report.stray > 0) {
+      if ((i + 1) % RESET_EVERY === 0 || report.lost + report.duplicated + report.stray + report.stopped > 0) {
         const resetAt = Date.now();
         await resetBetweenRuns(host, server.reset, proxy);
         phases['reset'] = (phases['reset'] ?? 0) + Date.now() - resetAt;
@@ -677,6 +689,7 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
     quotaBit,
     quotaProblems: quotaProblems.length,
     browserResends: resent.length,
+    stopped: 0,
     details: [...problems, ...(problems.length > 0 ? [...details, ...trace, 'upstream writes:', ...proxy.log] : [])],
   };
 }
@@ -699,6 +712,11 @@ async function opLogLine(host: BrowserHost): Promise<string> {
   if (typeof ops === 'string') return `op-log unreadable: ${ops}`;
   return `op-log: ${ops.map((op) => `${op.table}/${op.itemId} ${op.kind} ${op.state}${op.attempts > 0 ? ` x${op.attempts}` : ''}`).join(', ') || 'empty'}`;
 }
+
+const stoppedRun = (seed: number, error: unknown): RunReport => ({
+  seed, faults: [], lost: 0, duplicated: 0, stray: 0, quotaBit: 0, quotaProblems: 0, browserResends: 0, stopped: 1,
+  details: [`the run stopped: ${error instanceof Error ? error.message : String(error)}`],
+});
 
 /** Heals every fault and waits for quiescence; returns what is left behind (ops, conflicts), described. */
 async function heal(host: BrowserHost, proxy: FaultProxy, details: string[]): Promise<string[]> {
