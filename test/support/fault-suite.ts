@@ -279,9 +279,10 @@ class BrowserHost {
    * browsers on one profile, which Chromium never runs (its profile lock). The relaunch waits until all are gone.
    */
   async kill(): Promise<void> {
-    if (this.dead) return;
-    this.dead = true;
     const child = this.process;
+    // A launch that failed half-way left its browser running, though the host counts as dead.
+    if (this.dead && (child === null || child.exitCode !== null)) return;
+    this.dead = true;
     if (child?.pid !== undefined) {
       const exited = child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve();
       try {
