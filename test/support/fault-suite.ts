@@ -280,11 +280,13 @@ class BrowserHost {
    */
   async kill(): Promise<void> {
     const child = this.process;
+    // A process killed by a signal keeps a null exitCode: its signalCode says it ended.
+    const running = child !== null && child.exitCode === null && child.signalCode === null;
     // A launch that failed half-way left its browser running, though the host counts as dead.
-    if (this.dead && (child === null || child.exitCode !== null)) return;
+    if (this.dead && !running) return;
     this.dead = true;
     if (child?.pid !== undefined) {
-      const exited = child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve();
+      const exited = running ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve();
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch {
