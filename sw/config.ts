@@ -139,22 +139,15 @@ export async function loadConfig(meta: MetaStore, search: string): Promise<Worke
   const fromQuery = parseConfigQuery(search);
   const storedValue = await meta.get<unknown>(CONFIG_KEY);
   const stored: StoredConfig | null = isEngineConfig(storedValue) ? storedValue : null;
-  const { pullIntervalMs: storedInterval, writes, writeTimeoutMs, maxStaleMs, maxServerErrors, ...storedEngine } = stored ?? { upstream: '', tables: [] };
-  const storedOptions: FreshnessQuery = {
-    ...(writes === undefined ? {} : { writes }),
-    ...(maxServerErrors === undefined ? {} : { maxServerErrors }),
-    ...(writeTimeoutMs === undefined ? {} : { writeTimeoutMs }),
-    ...(maxStaleMs === undefined ? {} : { maxStaleMs }),
-    ...(storedInterval === undefined ? {} : { pullIntervalMs: storedInterval }),
-  };
+  const { upstream: _upstream, tables: _tables, ...storedOptions } = stored ?? { upstream: '', tables: [] };
   const { pullIntervalMs, ...options } = fromQuery.tables === null ? storedOptions : parseFreshnessQuery(search);
   const engine: EngineConfig = {
-    ...storedEngine,
     ...options,
     upstream: fromQuery.upstream ?? stored?.upstream ?? '',
     tables: fromQuery.tables ?? stored?.tables ?? [],
   };
   const record: StoredConfig = pullIntervalMs === undefined ? engine : { ...engine, pullIntervalMs };
-  if (JSON.stringify(record) !== JSON.stringify(stored)) await meta.set({ [CONFIG_KEY]: record });
+  // The record serves only a later worker started without a query: a full disk must not stop this one starting.
+  if (JSON.stringify(record) !== JSON.stringify(stored)) await meta.set({ [CONFIG_KEY]: record }).catch(() => undefined);
   return { engine, debug: fromQuery.debug, ...(pullIntervalMs === undefined ? {} : { pullIntervalMs }) };
 }

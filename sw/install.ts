@@ -36,8 +36,6 @@ interface SyncEventLike extends ExtendableEvent {
 
 interface Runtime {
   readonly engine: Engine;
-  readonly bridge: ReturnType<typeof createBridge>;
-  readonly log: Log;
   readonly pulls: PullTriggers;
 }
 
@@ -93,6 +91,7 @@ export function install(setup: WorkerSetup): void {
   let log: Log = createLog();
   let runtime: Runtime | null = null;
   let booting: Promise<Runtime> | null = null;
+  const bridge = createBridge({ engine: () => boot().then((rt) => rt.engine), bootId });
 
   // Needs no engine: the page and its files are served even while the database is still opening.
   const shell: AppShellCache | null =
@@ -148,14 +147,14 @@ export function install(setup: WorkerSetup): void {
       config: { ...config.engine, origin: self.location.origin },
     });
     await engine.start();
-    const bridge = createBridge({ engine, bootId, log });
+    bridge.attach(engine);
     const pulls = createPullTriggers({
       refresh: () => engine.refresh(),
       now: clock.now,
       setInterval: (run, ms) => setInterval(run, ms),
       ...(config.pullIntervalMs === undefined ? {} : { intervalMs: config.pullIntervalMs }),
     });
-    runtime = { engine, bridge, log, pulls };
+    runtime = { engine, pulls };
     void triggers.start().catch(reportError);
     // T-09: a worker starting with a page open pulls every table.
     void self.clients
@@ -278,10 +277,10 @@ export function install(setup: WorkerSetup): void {
     switch (message.type) {
       case 'tablesync:connect': {
         event.waitUntil(pullTrigger((pulls) => pulls.pageContact()));
-        const port = message.port as MessagePort;
+        // Exposed at once: the bridge answers even when the engine cannot start (a full disk), so the page never waits on it.
+        Comlink.expose(bridge.api, message.port as MessagePort);
         // A page loaded (or reconnected): without Background Sync that is a push trigger too.
-        const connected = boot().then((rt) => Comlink.expose(rt.bridge, port));
-        event.waitUntil(connected.then(() => triggers.pageLoad()).catch(reportError));
+        event.waitUntil(boot().then(() => triggers.pageLoad()).catch(reportError));
         return;
       }
       case 'tablesync:visible':

@@ -19,6 +19,7 @@ export type SyncErrorCode =
   | 'invalid_query'
   | 'top_too_large'
   | 'storage_full'
+  | 'storage_unavailable'
   | 'pending_operations'
   | 'invalid_pull_query'
   | 'invalid_purge'
@@ -53,6 +54,7 @@ export const ERROR_CODES: { readonly [C in SyncErrorCode]: readonly [status: num
   invalid_query: [400, (d) => str(d['reason'], 'Invalid query option')],
   top_too_large: [400, (d) => `You cannot request more than ${String(d['maxTop'] ?? '')} records`],
   storage_full: [507, () => 'Local storage is full'],
+  storage_unavailable: [503, (d) => `Local storage cannot be opened: ${String(d['reason'])}`],
   pending_operations: [409, (d) => `Table ${quoted(d['table'])} has pending operations`],
   invalid_pull_query: [400, (d) => str(d['reason'], 'A pull query may only hold a $filter')],
   invalid_purge: [400, (d) => str(d['reason'], 'Invalid purge options')],

@@ -24,7 +24,8 @@ export async function noteAppDialect(ctx: EngineContext, table: string, dialect:
   const dialects = ctx.runtime.observedDialects;
   if (dialects.get(table) === dialect) return;
   dialects.set(table, dialect);
-  await ctx.deps.meta.set({ [DIALECTS_META_KEY]: Object.fromEntries(dialects) });
+  // Only a worker woken with no page reads it back: a full disk must not fail the app's request (this worker keeps it in memory).
+  await ctx.deps.meta.set({ [DIALECTS_META_KEY]: Object.fromEntries(dialects) }).catch(() => undefined);
 }
 
 /** Loads the persisted observed dialects (a worker woken with no page still knows them). */

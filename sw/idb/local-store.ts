@@ -45,7 +45,8 @@ const writeOf = (change: Change): Write => {
   }
 };
 
-const isQuota = (error: unknown): boolean =>
+/** The storage quota refused a write (or, opening, a new database). */
+export const isQuota = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'QuotaExceededError';
 
 /** Creates the LocalStore over an open tablesync database (see `openDatabase`). */

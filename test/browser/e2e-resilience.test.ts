@@ -497,6 +497,64 @@ describe('e2e-resilience', () => {
     expect([...app.devtools.errors]).toEqual([]);
     await app.close();
   });
+
+  test('quota errors never hang the app: a worker first started on a full disk answers the page at once, reads reach the server, an offline write gets 507 and leaves nothing; once space returns it journals and replays once', async () => {
+    await stack.remote.insert({ id: 'd-1', text: 'on the server' });
+    // The disk is full before the worker first opens its database (a lowered quota is seen only then, see above).
+    const started = Date.now();
+    const app = await open('', 1);
+    // Before, the worker's start failed storing its configuration, and ready waited out five call timeouts (about 25 s).
+    expect(Date.now() - started).toBeLessThan(5000);
+    const api = client(app.page);
+    expect(await api.status()).toMatchObject({ pending: 0 });
+    const read = await appRequest(app.page, 'GET', '/tables/todoitem');
+    expect([read.status, (read.body as { items: Row[] }).items.map((r) => r['id'])]).toEqual([200, ['d-1']]);
+
+    app.upstream.block(true);
+    const refused = await appRequest(app.page, 'POST', '/tables/todoitem', { id: 'd-2', text: 'offline' });
+    expect([refused.status, (refused.body as Row)['code'], refused.source]).toEqual([507, 'storage_full', 'local']);
+    expect(await api.ops()).toEqual([]);
+
+    // Space returns: the same offline write is journaled, and replayed once when the server is back.
+    await app.devtools.cdp.send('Storage.overrideQuotaForOrigin', { origin: app.origin });
+    expect((await appRequest(app.page, 'POST', '/tables/todoitem', { id: 'd-2', text: 'offline' })).status).toBe(201);
+    expect((await api.ops()).map((op) => [op.itemId, op.kind])).toEqual([['d-2', 'insert']]);
+    app.upstream.block(false);
+    await api.push();
+    expect(writesOf('d-2')).toEqual([['POST', 201]]);
+    await app.close();
+  });
+
+  test('a database the worker cannot open (a newer schema, left by a later version since rolled back) never hangs the app: its calls fail at once with storage_unavailable, its requests go to the server', async () => {
+    await stack.remote.insert({ id: 'n-1', text: 'on the server' });
+    const started = Date.now();
+    const app = await open('', undefined, async (page) => {
+      await page.goto(`${stack.origin}/bare.html`); // the origin, with no worker yet
+      await page.evaluate(
+        (version) =>
+          new Promise<void>((resolve, reject) => {
+            const request = indexedDB.open('tablesync', version);
+            request.onsuccess = () => (request.result.close(), resolve());
+            request.onerror = () => reject(request.error ?? new Error('open failed'));
+          }),
+        VERSION + 1,
+      );
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    const failed = await app.page.evaluate(() =>
+      (window as unknown as { tablesync: { status(): Promise<unknown> } }).tablesync.status().then(
+        () => null,
+        (e: { name?: string; code?: string; message?: string }) => ({ name: e.name, code: e.code, message: e.message }),
+      ),
+    );
+    expect(failed).toEqual({ name: 'SyncError', code: 'storage_unavailable', message: expect.stringMatching(/^Local storage cannot be opened: .*version/i) });
+    const read = await appRequest(app.page, 'GET', '/tables/todoitem');
+    expect([read.status, read.source, (read.body as { items: Row[] }).items.map((r) => r['id'])]).toEqual([200, null, ['n-1']]);
+    const written = await appRequest(app.page, 'POST', '/tables/todoitem', { id: 'n-2', text: 'straight to the server' });
+    expect([written.status, written.source]).toEqual([201, null]);
+    expect(writesOf('n-2')).toEqual([['POST', 201]]);
+    await app.close();
+  });
 });
 
 /** The unfiltered pull cursor of a table, read from the worker's database by the page (same origin). */

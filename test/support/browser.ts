@@ -80,7 +80,7 @@ export interface SwDevtools {
   dispatchSync(origin: string, tag?: string, lastChance?: boolean): Promise<void>;
   /** Fires a `periodicsync` event (Periodic Background Sync) at the origin's worker. */
   dispatchPeriodicSync(origin: string, tag: string): Promise<void>;
-  /** Stops every service worker and resolves once all are stopped. */
+  /** Stops every service worker and resolves once each running one has been seen stopped (its page may wake it again at once). */
   stopAllWorkers(): Promise<void>;
   /** The running status of every worker version ('running', 'stopped', ...). */
   statuses(): string[];
@@ -95,11 +95,16 @@ export async function swDevtools(context: BrowserContext, page: Page): Promise<S
   const registrations = new Map<string, string>();
   const status = new Map<string, string>();
   const errors = new Set<string>();
+  // A page may wake its worker again at once (a retried call, a fetch): "stopped" is an event to see, not a state to poll.
+  const stoppedSinceAsked = new Set<string>();
   cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => {
     for (const r of event.registrations) if (!r.isDeleted) registrations.set(r.scopeURL, r.registrationId);
   });
   cdp.on('ServiceWorker.workerVersionUpdated', (event) => {
-    for (const v of event.versions) status.set(v.versionId, v.runningStatus);
+    for (const v of event.versions) {
+      status.set(v.versionId, v.runningStatus);
+      if (v.runningStatus === 'stopped') stoppedSinceAsked.add(v.versionId);
+    }
   });
   cdp.on('ServiceWorker.workerErrorReported', (event) => {
     errors.add(`[sw] ${event.errorMessage.errorMessage} (${event.errorMessage.sourceURL}:${event.errorMessage.lineNumber})`);
@@ -119,8 +124,10 @@ export async function swDevtools(context: BrowserContext, page: Page): Promise<S
       await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', { origin, registrationId, tag });
     },
     async stopAllWorkers() {
+      const live = [...status].filter(([, s]) => s !== 'stopped').map(([id]) => id);
+      stoppedSinceAsked.clear();
       await cdp.send('ServiceWorker.stopAllWorkers');
-      await waitFor(() => [...status.values()].every((s) => s === 'stopped'), { message: 'every worker stopped' });
+      await waitFor(() => live.every((id) => stoppedSinceAsked.has(id)), { message: 'every worker stopped' });
     },
   };
 }

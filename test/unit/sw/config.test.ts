@@ -38,6 +38,17 @@ test('the query config is persisted, so a worker started without a query still k
   expect(woken.engine).toEqual(first.engine);
 });
 
+test('a record the disk cannot take (quota) does not stop the worker starting: the query still configures it', async () => {
+  const full: MetaStore = {
+    get: async () => undefined,
+    set: () => Promise.reject(Object.assign(new Error('Quota exceeded.'), { name: 'QuotaExceededError' })),
+  };
+  expect((await loadConfig(full, '?tables=todoitem&upstream=http://api.example')).engine).toEqual({
+    upstream: 'http://api.example',
+    tables: [{ name: 'todoitem' }],
+  });
+});
+
 test('the query wins over the stored record; a missing record gives no tables on the same origin', async () => {
   const meta = memoryMeta({ [CONFIG_KEY]: { upstream: 'http://old.example', tables: [{ name: 'old' }] } });
   expect((await loadConfig(meta, '?tables=new')).engine).toEqual({ upstream: 'http://old.example', tables: [{ name: 'new' }] });
