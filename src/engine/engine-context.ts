@@ -34,6 +34,11 @@ export interface RuntimeState {
   readonly backgroundPulls: Map<string, number>;
   /** When each table's last complete pull ended (T-07), from memory or its stored cursors. */
   readonly lastCompletePulls: Map<string, number>;
+  /**
+   * Rows the server was learnt to have removed while pulls ran (`table\0id` to the count of such removals then): a
+   * page fetched earlier holds their older live copy (pull.ts). Emptied once no pull runs.
+   */
+  readonly serverRemovals: Map<string, number>;
 }
 
 /** The engine's shared parts, handed to every use case. */

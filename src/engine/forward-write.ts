@@ -1,11 +1,11 @@
 import type { HttpRequest, TableResponse } from '../core/dialect/types.js';
-import type { Item } from '../core/item.js';
+import { isTombstone, type Item } from '../core/item.js';
 import { asServerRow } from '../core/push-outcome.js';
 import type { EngineContext } from './engine-context.js';
 import type { WriteRequest } from './local-write.js';
 import { relayed, writeMethodOf } from './relay.js';
 import { sendUpstream } from './send-upstream.js';
-import { pulledRowChange } from './settle.js';
+import { noteServerRemoval, pulledRowChange } from './settle.js';
 import { upstreamAnswer } from './write-through.js';
 
 /** The app's headers a forwarded write keeps. */
@@ -37,6 +37,7 @@ export async function forwardWrite(ctx: EngineContext, http: HttpRequest, reques
 async function adopt(ctx: EngineContext, table: string, id: string, row: Item | null): Promise<void> {
   await ctx.exclusive.run(async () => {
     if ((await ctx.ops.get(table, id)) !== null) return;
+    if (row === null || isTombstone(row)) noteServerRemoval(ctx, table, id);
     // None on the server is as a tombstone: the local row goes.
     const change = pulledRowChange(table, id, (await ctx.index.rows(table)).get(id) ?? null, row ?? { id, deleted: true });
     if (change !== null) await ctx.commit([change]);

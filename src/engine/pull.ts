@@ -1,5 +1,5 @@
 import { SyncError } from '../core/errors.js';
-import type { FieldValue, Item } from '../core/item.js';
+import { isTombstone, type FieldValue, type Item } from '../core/item.js';
 import { buildPullRequest, defaultPullPageSize, PULL_TOP_HEADER } from '../core/pull-query.js';
 import { parsePullQuery } from '../core/query-id.js';
 import { applyPage, nextRequest, startPull, type AppliedPage, type PullCursor, type PullFetch, type PullStep } from '../core/watermark.js';
@@ -52,6 +52,8 @@ export const MAX_PULL_TOP = 1000;
 /** A fetched page, folded into the cursor but not stored yet, and the `$top` its server offers pulls (0: none). */
 interface Fetched {
   readonly rows: readonly Item[];
+  /** How many server removals were known as it was fetched (settle.ts `noteServerRemoval`). */
+  readonly removalsBefore: number;
   readonly applied: AppliedPage;
   readonly offeredTop: number;
 }
@@ -59,6 +61,7 @@ interface Fetched {
 /** Fetches the page `step` asks for and folds it into `cursor`; null when the run stops there (L-11: it resumes). */
 async function fetchPage(ctx: EngineContext, plan: PullPlan, cursor: PullCursor, step: PullFetch): Promise<Fetched | null> {
   const { table, filter, queryId } = plan;
+  const removalsBefore = ctx.runtime.serverRemovals.size;
   const response = await sendUpstream(ctx, buildPullRequest(step, { table, dialect: ctx.upstreamDialect(table), filter }));
   const values = response.kind === 'response' && response.status >= 200 && response.status < 300 ? listRows(response.body) : null;
   if (response.kind !== 'response' || values === null) {
@@ -67,7 +70,7 @@ async function fetchPage(ctx: EngineContext, plan: PullPlan, cursor: PullCursor,
   }
   const rows = values.map(rowOf).filter((r): r is Item => r !== null);
   const hasMore = response.headers['link'] !== undefined || (typeof response.body === 'object' && response.body !== null && 'nextLink' in response.body);
-  return { rows, applied: applyPage(cursor, { rows, hasMore }), offeredTop: Number(response.headers[PULL_TOP_HEADER]) || 0 };
+  return { rows, removalsBefore, applied: applyPage(cursor, { rows, hasMore }), offeredTop: Number(response.headers[PULL_TOP_HEADER]) || 0 };
 }
 
 /**
@@ -93,11 +96,11 @@ export async function runPull(ctx: EngineContext, plan: PullPlan, push: PushResu
   try {
     await onStart?.();
     /** Stores a fetched page with its cursor record (L-06); true when the run ends there. */
-    const commitPage = async ({ applied, rows }: Fetched): Promise<boolean> => {
+    const commitPage = async ({ applied, rows, removalsBefore }: Fetched): Promise<boolean> => {
       const ends = applied.outcome.kind === 'done';
       const record: SyncStateRecord = { table, queryId, watermark: applied.record.watermark, drain: applied.record.drain, lastPullAt: ctx.deps.clock.now(), complete: complete || ends };
       await ctx.exclusive.run(async () => {
-        const rowChanges = await pageChanges(ctx, table, rows);
+        const rowChanges = await pageChanges(ctx, table, rows, removalsBefore);
         // Relaxed: rows and cursor commit together (L-06), so a page lost to power loss is simply pulled again (L-11).
         const result = await ctx.commit([...rowChanges, { kind: 'put-sync-state', state: record }], { durability: 'relaxed' });
         if (!result.ok) throw new SyncError('storage_full');
@@ -138,13 +141,16 @@ export async function runPull(ctx: EngineContext, plan: PullPlan, push: PushResu
     if (finished && queryId === ALL_ROWS) ctx.runtime.lastCompletePulls.set(table, ctx.deps.clock.now());
     return { result: { table, queryId, pages: cursor.pages, rows: cursor.rows, changed, push }, finished };
   } finally {
-    ctx.runtime.pulls--;
+    if (--ctx.runtime.pulls === 0) ctx.runtime.serverRemovals.clear();
     ctx.runtime.lastPullAt = ctx.deps.clock.now();
   }
 }
 
-/** L-04, L-05: rows with an op become its `serverRow`; tombstones remove; equal versions are skipped. */
-async function pageChanges(ctx: EngineContext, table: string, rows: readonly Item[]): Promise<Change[]> {
+/**
+ * L-04, L-05: rows with an op become its `serverRow`; tombstones remove; equal versions are skipped, and so is the
+ * live copy of a row the server removed after the page was fetched (its tombstone comes with a later page or pull).
+ */
+async function pageChanges(ctx: EngineContext, table: string, rows: readonly Item[], removalsBefore: number): Promise<Change[]> {
   const latest = new Map<string, Item>();
   for (const row of rows) latest.set(row['id'] as string, row);
   // A cold table is not loaded for a page: its rows are read from the store (a wake's pull of a 1M-row table).
@@ -158,6 +164,7 @@ async function pageChanges(ctx: EngineContext, table: string, rows: readonly Ite
       if (op.serverRow?.['version'] !== row['version'] || op.serverRow === null) changes.push({ kind: 'put-op', op: { ...op, serverRow: row } });
       continue;
     }
+    if (!isTombstone(row) && (ctx.runtime.serverRemovals.get(`${table}\0${id}`) ?? -1) >= removalsBefore) continue;
     const change = pulledRowChange(table, id, local.get(id) ?? null, row);
     if (change !== null) changes.push(change);
   }

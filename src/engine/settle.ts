@@ -29,6 +29,16 @@ export function rowChange(table: string, id: string, item: Item | null, knownVer
 }
 
 /**
+ * The server has no live row `id` any more (a delete settled, a tombstone or a 404/410 answered): a pull page fetched
+ * before now that still holds its live copy must not bring it back (the fault suite: an app was then told 200 for an
+ * update of a row it had deleted). Remembered only while pulls run, with the count of removals before it.
+ */
+export function noteServerRemoval(ctx: EngineContext, table: string, id: string): void {
+  const removals = ctx.runtime.serverRemovals;
+  if (ctx.runtime.pulls > 0) removals.set(`${table}\0${id}`, removals.size);
+}
+
+/**
  * A server row stored as a pull stores it (L-04, L-05, L-13); null when the local row needs no change, or when the
  * row is older than the local one: a version this device knew and has since pushed past (a page fetched before a
  * write-through settled, committed after it). Versions never repeat, so a known one that is not the last is stale.
@@ -82,6 +92,7 @@ async function settlementChanges(
   const known = (await storedRow(ctx, current))?.knownVersions ?? [];
   const knownVersions = knownAfter(rule, known, settlement.version);
   if (settlement.kind === 'complete') {
+    if (settlement.row === null) noteServerRemoval(ctx, current.table, current.itemId);
     return { changes: [...removeOp(current.seq), rowChange(current.table, current.itemId, settlement.row, knownVersions)], completed: true };
   }
   return {
@@ -96,6 +107,7 @@ export async function planChanges(ctx: EngineContext, op: Op, plan: Exclude<Reso
   switch (plan.kind) {
     case 'adopt-server':
       // K-03: the server row, known versions reset to its version.
+      if (plan.row === null || isTombstone(plan.row)) noteServerRemoval(ctx, op.table, op.itemId);
       return [...removeOp(op.seq), rowChange(op.table, op.itemId, plan.row, resetKnownVersions(versionOf(plan.row)))];
     case 'discard':
       // K-08: the newest known server state, no request.

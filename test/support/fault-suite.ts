@@ -506,7 +506,13 @@ async function runOnce(seed: number, { host, proxy, serverUrl, answers, kinds }:
         killDuringWrite = true;
         return;
       case 'kill-at-server':
-        return armOnNextWrite({ outcome: 'forward', before: () => host.kill() });
+        return armOnNextWrite({
+          outcome: 'forward',
+          before: () => {
+            trace.push(`kill-at-server fired (a write reached the proxy ${Date.now() - writesAt} ms into the writes)`);
+            return host.kill();
+          },
+        });
       case 'token-expiry':
         // The token expires as the next write reaches the server: that write (online, or the middle of a replayed queue) gets 401.
         return armOnNextWrite({
@@ -729,7 +735,10 @@ async function heal(host: BrowserHost, proxy: FaultProxy, details: string[]): Pr
   for (let round = 0; ; round++) {
     // Faults still armed hit the replay (a fault mid-push); after two rounds they are gone.
     if (round === 2) proxy.disarm();
-    if (host.dead) await host.relaunch();
+    if (host.dead) {
+      await host.relaunch();
+      details.push(`heal round ${round}: relaunched; ${await opLogLine(host)}`);
+    }
     try {
       await host.refreshToken();
       // An app request: wakes a stopped worker and brings the credentials a restarted one lacks.
@@ -738,7 +747,7 @@ async function heal(host: BrowserHost, proxy: FaultProxy, details: string[]): Pr
         // For a failing run's report: the op-log as the heal found it, before its push.
         details.push(`at the heal, ${await opLogLine(host)}`);
       }
-      await host.call(() => (window as unknown as AppWindow).tablesync.push(), undefined, 'push');
+      const pushed = await host.call(() => (window as unknown as AppWindow).tablesync.push(), undefined, 'push');
       const [ops, conflicts, status] = await host.call(
         () => {
           const t = (window as unknown as AppWindow).tablesync;
@@ -747,6 +756,8 @@ async function heal(host: BrowserHost, proxy: FaultProxy, details: string[]): Pr
         undefined,
         'state',
       );
+      // For a failing run's report: what each round's push did and left.
+      details.push(`heal round ${round}: push ${JSON.stringify(pushed)}; ${ops.length} ops, ${conflicts.length} conflicts, pushing ${String(status.pushing)}`);
       const settled = ops.every((op) => op.state === 'held' || op.state === 'failed');
       if (settled && !status.pushing) {
         return [
@@ -758,7 +769,7 @@ async function heal(host: BrowserHost, proxy: FaultProxy, details: string[]): Pr
         return ops.map((op) => `op ${op.table}/${op.itemId} ${op.kind} ${op.state} blocked ${String(op.blockedReason)} never drained (last status ${String(op.lastStatus)}, attempts ${op.attempts})`);
       }
     } catch (error) {
-      if (!host.dead) details.push(`heal round ${round}: ${String(error)}`);
+      details.push(`heal round ${round}: ${host.dead ? 'the browser died: ' : ''}${String(error)}`);
       if (Date.now() > deadline) return [`no quiescence: ${String(error)}`];
     }
     await sleep(50);

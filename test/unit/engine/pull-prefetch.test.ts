@@ -7,8 +7,9 @@ const N = 5;
 const query = (path: string): URLSearchParams => new URLSearchParams(path.slice(path.indexOf('?') + 1));
 
 /** A table of `count` rows, one millisecond each, so pages scan rather than drain. */
-function seeded(count: number, options: { readonly pageSize?: number; readonly syncReads?: boolean } = {}) {
+function seeded(count: number, options: { readonly pageSize?: number; readonly syncReads?: boolean; readonly writes?: 'online-first' } = {}) {
   const h = createHarness({
+    ...(options.writes ? { writes: options.writes } : {}),
     tables: [{ name: 'todo', ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }) }],
     upstreamTables: [{ name: 'todo', ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }), ...(options.syncReads ? { syncReads: true } : {}) }],
   });
@@ -74,5 +75,84 @@ describe('pull: page n+1 on the wire while page n commits', () => {
     await plain.engine.pull({ table: 'todo', push: false });
     expect(plain.server.requests.map((r) => query(r.path).get('$top'))).toEqual(['100', '100', '100']);
     expect(plain.rows()).toHaveLength(250);
+  });
+});
+
+describe('pull: a page fetched before a push settled, committed after it', () => {
+  test('a row the device deleted meanwhile stays deleted: the page\'s older live copy does not bring it back (fault suite, issue 11)', async () => {
+    // Two pages: the second, the run's last, holds the target's live copy (so no later page of the run brings the tombstone).
+    const h = seeded(8, { pageSize: N, writes: 'online-first' });
+    await h.engine.start();
+    await h.engine.pull({ table: 'todo', push: false });
+    const target = 'r00006';
+    expect(h.rows().some((r) => r.id === target)).toBe(true);
+    // A pull from scratch (a new query): its second page, holding the target's live copy, is on the wire.
+    // The second page's answer, made now, reaches the engine only later: the page holds the target's live copy.
+    let gets = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let arrived!: () => void;
+    const second = new Promise<void>((resolve) => (arrived = resolve));
+    const send = h.server.remote.send.bind(h.server.remote);
+    h.server.remote.send = async (request) => {
+      const response = await send(request);
+      if (request.method === 'GET' && ++gets === 2) {
+        arrived();
+        await gate;
+      }
+      return response;
+    };
+    const pulling = h.engine.pull({ table: 'todo', queryId: 'all-again', filter: "id ne 'none'", push: false });
+    await second;
+    // The app deletes the row now: its push waits for the sync lock, gets it between the pull's pages, and settles.
+    const deleting = h.engine.handle({ method: 'DELETE', url: `http://upstream.test/tables/todo/${target}`, headers: {}, body: null });
+    await h.settle();
+    release();
+    await pulling;
+    expect((await deleting).headers['x-tablesync']).toBe('upstream');
+    expect(h.server.row('todo', target)?.['deleted']).toBe(true);
+    expect(h.ops()).toEqual([]);
+    expect(h.rows().some((r) => r.id === target)).toBe(false);
+    const read = await h.engine.handle({ method: 'GET', url: `http://upstream.test/tables/todo/${target}`, headers: { 'zumo-api-version': '3.0.0' }, body: null });
+    expect(read.status).toBe(404);
+  });
+
+  test('so does a row a forwarded write removed (§3.9: a local 412 judged by the server, which took the delete)', async () => {
+    const h = seeded(8, { pageSize: N, writes: 'online-first' });
+    await h.engine.start();
+    await h.engine.pull({ table: 'todo', push: false });
+    const target = 'r00002';
+    // Another device changed it: its newest copy comes with the last page of a pull from scratch.
+    h.clock.advance(1);
+    const changed = h.server.write('todo', { id: target, text: 'theirs' });
+    // The second page's answer, made now, reaches the engine only later: the page holds the target's live copy.
+    let gets = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let arrived!: () => void;
+    const second = new Promise<void>((resolve) => (arrived = resolve));
+    const send = h.server.remote.send.bind(h.server.remote);
+    h.server.remote.send = async (request) => {
+      const response = await send(request);
+      if (request.method === 'GET' && ++gets === 2) {
+        arrived();
+        await gate;
+      }
+      return response;
+    };
+    const pulling = h.engine.pull({ table: 'todo', queryId: 'all-again', filter: "id ne 'none'", push: false });
+    await second;
+    // The app deletes it with the version it saw elsewhere: unknown locally (412), so the server judges, and takes it.
+    const deleted = await h.engine.handle({
+      method: 'DELETE',
+      url: `http://upstream.test/tables/todo/${target}`,
+      headers: { 'if-match': `"${String(changed['version'])}"` },
+      body: null,
+    });
+    expect([deleted.status, deleted.headers['x-tablesync']]).toEqual([204, 'upstream']);
+    release();
+    await pulling;
+    expect(h.server.row('todo', target)?.['deleted']).toBe(true);
+    expect(h.rows().some((r) => r.id === target)).toBe(false);
   });
 });
