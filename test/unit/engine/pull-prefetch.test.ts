@@ -78,6 +78,30 @@ describe('pull: page n+1 on the wire while page n commits', () => {
   });
 });
 
+/**
+ * Starts a pull from scratch (a new query) and resolves once its second page's answer is made: the page holds the
+ * server's rows as they are now, and reaches the engine only on `release()`.
+ */
+async function pullFromScratchHoldingPageTwo(h: ReturnType<typeof seeded>) {
+  let gets = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let answered!: () => void;
+  const made = new Promise<void>((resolve) => (answered = resolve));
+  const send = h.server.remote.send.bind(h.server.remote);
+  h.server.remote.send = async (request) => {
+    const response = await send(request);
+    if (request.method === 'GET' && ++gets === 2) {
+      answered();
+      await gate;
+    }
+    return response;
+  };
+  const pulling = h.engine.pull({ table: 'todo', queryId: 'all-again', filter: "id ne 'none'", push: false });
+  await made;
+  return { pulling, release };
+}
+
 describe('pull: a page fetched before a push settled, committed after it', () => {
   test('a row the device deleted meanwhile stays deleted: the page\'s older live copy does not bring it back (fault suite, issue 11)', async () => {
     // Two pages: the second, the run's last, holds the target's live copy (so no later page of the run brings the tombstone).
@@ -86,24 +110,7 @@ describe('pull: a page fetched before a push settled, committed after it', () =>
     await h.engine.pull({ table: 'todo', push: false });
     const target = 'r00006';
     expect(h.rows().some((r) => r.id === target)).toBe(true);
-    // A pull from scratch (a new query): its second page, holding the target's live copy, is on the wire.
-    // The second page's answer, made now, reaches the engine only later: the page holds the target's live copy.
-    let gets = 0;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let arrived!: () => void;
-    const second = new Promise<void>((resolve) => (arrived = resolve));
-    const send = h.server.remote.send.bind(h.server.remote);
-    h.server.remote.send = async (request) => {
-      const response = await send(request);
-      if (request.method === 'GET' && ++gets === 2) {
-        arrived();
-        await gate;
-      }
-      return response;
-    };
-    const pulling = h.engine.pull({ table: 'todo', queryId: 'all-again', filter: "id ne 'none'", push: false });
-    await second;
+    const { pulling, release } = await pullFromScratchHoldingPageTwo(h);
     // The app deletes the row now: its push waits for the sync lock, gets it between the pull's pages, and settles.
     const deleting = h.engine.handle({ method: 'DELETE', url: `http://upstream.test/tables/todo/${target}`, headers: {}, body: null });
     await h.settle();
@@ -125,23 +132,7 @@ describe('pull: a page fetched before a push settled, committed after it', () =>
     // Another device changed it: its newest copy comes with the last page of a pull from scratch.
     h.clock.advance(1);
     const changed = h.server.write('todo', { id: target, text: 'theirs' });
-    // The second page's answer, made now, reaches the engine only later: the page holds the target's live copy.
-    let gets = 0;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let arrived!: () => void;
-    const second = new Promise<void>((resolve) => (arrived = resolve));
-    const send = h.server.remote.send.bind(h.server.remote);
-    h.server.remote.send = async (request) => {
-      const response = await send(request);
-      if (request.method === 'GET' && ++gets === 2) {
-        arrived();
-        await gate;
-      }
-      return response;
-    };
-    const pulling = h.engine.pull({ table: 'todo', queryId: 'all-again', filter: "id ne 'none'", push: false });
-    await second;
+    const { pulling, release } = await pullFromScratchHoldingPageTwo(h);
     // The app deletes it with the version it saw elsewhere: unknown locally (412), so the server judges, and takes it.
     const deleted = await h.engine.handle({
       method: 'DELETE',
