@@ -44,7 +44,7 @@ export function createEngine(deps: EngineDeps): Engine {
     storageFull: false,
     observedDialects: new Map<string, Dialect>(),
     completeTables: new Set<string>(),
-    serverRemovals: new Map<string, number>(),
+    serverRemovals: { count: 0, rows: new Map<string, number>() },
     backgroundPulls: new Map<string, number>(),
     lastCompletePulls: new Map<string, number>(),
   };

@@ -35,10 +35,10 @@ export interface RuntimeState {
   /** When each table's last complete pull ended (T-07), from memory or its stored cursors. */
   readonly lastCompletePulls: Map<string, number>;
   /**
-   * Rows the server was learnt to have removed while pulls ran (`table\0id` to the count of such removals then): a
+   * Rows the server was learnt to have removed while pulls ran (`table\0id` to how many removals came before it): a
    * page fetched earlier holds their older live copy (pull.ts). Emptied once no pull runs.
    */
-  readonly serverRemovals: Map<string, number>;
+  readonly serverRemovals: { count: number; readonly rows: Map<string, number> };
 }
 
 /** The engine's shared parts, handed to every use case. */

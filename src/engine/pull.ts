@@ -61,7 +61,7 @@ interface Fetched {
 /** Fetches the page `step` asks for and folds it into `cursor`; null when the run stops there (L-11: it resumes). */
 async function fetchPage(ctx: EngineContext, plan: PullPlan, cursor: PullCursor, step: PullFetch): Promise<Fetched | null> {
   const { table, filter, queryId } = plan;
-  const removalsBefore = ctx.runtime.serverRemovals.size;
+  const removalsBefore = ctx.runtime.serverRemovals.count;
   const response = await sendUpstream(ctx, buildPullRequest(step, { table, dialect: ctx.upstreamDialect(table), filter }));
   const values = response.kind === 'response' && response.status >= 200 && response.status < 300 ? listRows(response.body) : null;
   if (response.kind !== 'response' || values === null) {
@@ -141,7 +141,7 @@ export async function runPull(ctx: EngineContext, plan: PullPlan, push: PushResu
     if (finished && queryId === ALL_ROWS) ctx.runtime.lastCompletePulls.set(table, ctx.deps.clock.now());
     return { result: { table, queryId, pages: cursor.pages, rows: cursor.rows, changed, push }, finished };
   } finally {
-    if (--ctx.runtime.pulls === 0) ctx.runtime.serverRemovals.clear();
+    if (--ctx.runtime.pulls === 0) ctx.runtime.serverRemovals.rows.clear();
     ctx.runtime.lastPullAt = ctx.deps.clock.now();
   }
 }
@@ -164,7 +164,7 @@ async function pageChanges(ctx: EngineContext, table: string, rows: readonly Ite
       if (op.serverRow?.['version'] !== row['version'] || op.serverRow === null) changes.push({ kind: 'put-op', op: { ...op, serverRow: row } });
       continue;
     }
-    if (!isTombstone(row) && (ctx.runtime.serverRemovals.get(`${table}\0${id}`) ?? -1) >= removalsBefore) continue;
+    if (!isTombstone(row) && (ctx.runtime.serverRemovals.rows.get(`${table}\0${id}`) ?? -1) >= removalsBefore) continue;
     const change = pulledRowChange(table, id, local.get(id) ?? null, row);
     if (change !== null) changes.push(change);
   }

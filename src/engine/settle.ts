@@ -35,7 +35,7 @@ export function rowChange(table: string, id: string, item: Item | null, knownVer
  */
 export function noteServerRemoval(ctx: EngineContext, table: string, id: string): void {
   const removals = ctx.runtime.serverRemovals;
-  if (ctx.runtime.pulls > 0) removals.set(`${table}\0${id}`, removals.size);
+  if (ctx.runtime.pulls > 0) removals.rows.set(`${table}\0${id}`, removals.count++);
 }
 
 /**
