@@ -127,7 +127,9 @@ export async function swDevtools(context: BrowserContext, page: Page): Promise<S
       const live = [...status].filter(([, s]) => s !== 'stopped').map(([id]) => id);
       stoppedSinceAsked.clear();
       await cdp.send('ServiceWorker.stopAllWorkers');
-      await waitFor(() => live.every((id) => stoppedSinceAsked.has(id)), { message: 'every worker stopped' });
+      if (live.length > 0) await waitFor(() => live.every((id) => stoppedSinceAsked.has(id)), { message: 'every worker stopped' });
+      // None known to run: its `running` event may not have come yet, so a stop that follows is still waited for, briefly.
+      else await waitFor(() => stoppedSinceAsked.size > 0, { timeoutMs: 1000 }).catch(() => undefined);
     },
   };
 }
