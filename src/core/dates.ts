@@ -28,14 +28,8 @@ export function compareInstants(a: DateValue, b: DateValue): number {
   return a.us === b.us ? 0 : a.us < b.us ? -1 : 1;
 }
 
-/** `cast(YYYY-MM-DD,Edm.Date)`: the date at 00:00Z. */
-export function parseDate(text: string): DateValue | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return null;
-  const year = Number(m[1]), month = Number(m[2]), day = Number(m[3]);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  return { kind: 'date', ms: utcMs(year, month, day, 0, 0, 0), us: 0 };
-}
+/** `cast(YYYY-MM-DD,Edm.Date)`: the date at 00:00Z (only a bare date reads as one with that time appended). */
+export const parseDate = (text: string): DateValue | null => parseDateTime(`${text}T00:00`);
 
 /** Epoch milliseconds of a date-time string (L-14), or null. */
 export function epochMsOf(text: string): number | null {

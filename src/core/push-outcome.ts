@@ -213,12 +213,10 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 
 /** IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850 and asctime forms (RFC 9110 §5.6.7) → epoch ms. */
 function parseHttpDate(text: string): number | null {
-  const m =
-    /^[a-z]+, (\d{2}) ([a-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/i.exec(text) ??
-    /^[a-z]+, (\d{2})-([a-z]{3})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/i.exec(text);
+  const m = /^[a-z]+, (\d{2})[ -]([a-z]{3})[ -](\d{4}|\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/i.exec(text);
   const a = m === null ? /^[a-z]{3} ([a-z]{3}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/i.exec(text) : null;
   const [day, month, year, hour, minute, second] =
-    m !== null ? [m[1], m[2], m[3], m[4], m[5], m[6]] : a !== null ? [a[2], a[1], a[6], a[3], a[4], a[5]] : [];
+    m !== null ? m.slice(1) : a !== null ? [a[2], a[1], a[6], a[3], a[4], a[5]] : [];
   if (day === undefined || month === undefined || year === undefined) return null;
   const monthIndex = MONTHS.indexOf(month.toLowerCase());
   if (monthIndex < 0) return null;

@@ -5,6 +5,7 @@
 import type { QueryId } from './brands.js';
 import { asQueryId } from './brands.js';
 import { SyncError } from './errors.js';
+import { parseQueryString } from './dialect/query-string.js';
 import { parseFilter } from './odata/parse-filter.js';
 import type { Result } from './result.js';
 import { fail, ok } from './result.js';
@@ -93,15 +94,12 @@ export function parsePullQuery(input: unknown): Result<PullQuery> {
 
 /** The `$filter` of a raw query string, refusing every other option (L-15). */
 function filterOfQuery(query: string): Result<string | null> {
+  const params = parseQueryString(query.replace(/^\?/, ''));
+  if (!params.ok) return refuse('The pull query is not valid percent-encoding', 'query');
   let filter: string | null = null;
-  for (const part of query.replace(/^\?/, '').split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const key = decode(eq < 0 ? part : part.slice(0, eq));
-    const value = decode(eq < 0 ? '' : part.slice(eq + 1));
-    if (key === null || value === null) return refuse('The pull query is not valid percent-encoding', 'query');
-    if (optionName(key) !== 'filter' || !key.startsWith('$')) return refuse(`A pull query may only hold $filter, not ${key}`, key);
-    if (filter !== null) return refuse('The pull query has two $filter options', key);
+  for (const { name, value } of params.value) {
+    if (optionName(name) !== 'filter' || !name.startsWith('$')) return refuse(`A pull query may only hold $filter, not ${name}`, name);
+    if (filter !== null) return refuse('The pull query has two $filter options', name);
     filter = value;
   }
   return ok(filter);
@@ -109,14 +107,6 @@ function filterOfQuery(query: string): Result<string | null> {
 
 function optionName(key: string): string {
   return key.replace(/^\$/, '').toLowerCase();
-}
-
-function decode(text: string): string | null {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
-  } catch {
-    return null;
-  }
 }
 
 function optionalString(options: Readonly<Record<string, unknown>>, key: string): Result<string | null> {

@@ -1,5 +1,5 @@
 import { errorResponse, formatError } from '../core/dialect/format-error.js';
-import { parseTableRequest } from '../core/dialect/parse-table-request.js';
+import { decodePathSegment, parseTableRequest } from '../core/dialect/parse-table-request.js';
 import { splitUrl } from '../core/dialect/split-url.js';
 import type { HttpRequest, TableRequest, TableResponse } from '../core/dialect/types.js';
 import type { EngineContext } from './engine-context.js';
@@ -44,12 +44,7 @@ export interface FacadeOptions {
  */
 function tableOfPath(path: string): string | null {
   const m = /^\/tables\/([^/]+)(?:\/.*)?$/.exec(path);
-  if (!m) return null;
-  try {
-    return decodeURIComponent(m[1] ?? '');
-  } catch {
-    return null;
-  }
+  return m ? decodePathSegment(m[1] ?? '') : null;
 }
 
 /** The reference server's answer to `OPTIONS` (its CORS preflight, given to any OPTIONS): 204, no body (S-04, F-14). */

@@ -34,7 +34,8 @@ export function isJsonContentType(value: string | undefined): boolean {
   return type === 'application/json' || /^[a-z0-9!#$&^_.-]+\/[a-z0-9!#$&^_.+-]*\+json$/.test(type);
 }
 
-function decodePathSegment(raw: string): string | null {
+/** Percent-decodes one path segment (`+` stays); null on a malformed escape. */
+export function decodePathSegment(raw: string): string | null {
   try {
     return decodeURIComponent(raw);
   } catch {
