@@ -1,5 +1,5 @@
 import { epochMsOf } from './dates.js';
-import { isTombstone, versionOf, type Item } from './item.js';
+import { isFieldValue, isTombstone, versionOf, type Item } from './item.js';
 import { mergeRows } from './merge.js';
 import { pendingAgainst } from './push-outcome.js';
 import type { Op, OpKind } from './op.js';
@@ -111,7 +111,7 @@ export function isResolution(value: unknown): value is Resolution {
   if (kind !== 'merge') return false;
   const row = (value as { value?: unknown }).value;
   if (typeof row !== 'object' || row === null || Array.isArray(row)) return false;
-  return Object.values(row).every((v) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)));
+  return Object.values(row).every((v) => isFieldValue(v) && (typeof v !== 'number' || Number.isFinite(v)));
 }
 
 /** The context a policy sees for an op's conflict (K-02): the local row is the op's snapshot. */

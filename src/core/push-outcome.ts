@@ -1,4 +1,4 @@
-import { appFields, isSystemProperty, isTombstone, versionOf, type FieldValue, type Item } from './item.js';
+import { appFields, isFieldValue, isTombstone, systemFields, versionOf, type FieldValue, type Item } from './item.js';
 import type { ConflictReason } from './conflict.js';
 import { listRows } from './list-rows.js';
 import type { Op, OpKind } from './op.js';
@@ -182,8 +182,7 @@ export function withoutSendState(op: Op): Op {
 
 /** The local app fields of `snapshot` with the server row's system properties, live (U-09). */
 export function withSystemProperties(snapshot: Item | null, serverRow: Item, itemId: string): Item {
-  const system: Record<string, FieldValue> = { id: itemId };
-  for (const [name, value] of Object.entries(serverRow)) if (isSystemProperty(name) && name !== 'id') system[name] = value;
+  const system: Record<string, FieldValue> = { ...systemFields(serverRow), id: itemId };
   if (system['deleted'] !== undefined) system['deleted'] = false;
   return { ...(snapshot === null ? {} : appFields(snapshot)), ...system };
 }
@@ -205,9 +204,6 @@ function sameAppFields(a: Item, b: Item): boolean {
 function isConflictStatus(op: Op, status: number): boolean {
   return status === 409 || status === 412 || (op.kind === 'update' && (status === 404 || status === 410));
 }
-
-const isFieldValue = (value: unknown): value is FieldValue =>
-  value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 

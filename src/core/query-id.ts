@@ -6,6 +6,7 @@ import type { QueryId } from './brands.js';
 import { asQueryId } from './brands.js';
 import { SyncError } from './errors.js';
 import { parseQueryString } from './dialect/query-string.js';
+import { utf8Escaped } from './utf8.js';
 import { parseFilter } from './odata/parse-filter.js';
 import type { Result } from './result.js';
 import { fail, ok } from './result.js';
@@ -38,9 +39,7 @@ export function filterHash(text: string): string {
   let hash = 0xcbf29ce484222325n;
   const prime = 0x100000001b3n;
   const mask = 0xffffffffffffffffn;
-  // encodeURIComponent spells every byte of the UTF-8 form: ASCII it keeps is one byte, each %XX another. It throws
-  // on a lone surrogate, which UTF-8 cannot hold: that becomes U+FFFD first, as any UTF-8 encoder makes it.
-  const utf8 = encodeURIComponent(text.replace(/\p{Cs}/gu, '\ufffd'));
+  const utf8 = utf8Escaped(text);
   for (let i = 0; i < utf8.length; i++) {
     const byte = utf8[i] === '%' ? parseInt(utf8.slice(i + 1, (i += 2) + 1), 16) : utf8.charCodeAt(i);
     hash = ((hash ^ BigInt(byte)) * prime) & mask;

@@ -5,7 +5,7 @@ import { formatConflict, formatCreated, formatDeleted, formatItem } from '../cor
 import type { TableRequest, TableResponse } from '../core/dialect/types.js';
 import { identityOf } from '../core/identity.js';
 import { uuidV4 } from '../core/ids.js';
-import { isSystemProperty, type FieldValue, type Item } from '../core/item.js';
+import { systemFields, type FieldValue, type Item } from '../core/item.js';
 import type { Op } from '../core/op.js';
 import { passes } from '../core/known-versions.js';
 import { adoptMissingRow } from './adopt-missing-row.js';
@@ -118,8 +118,7 @@ function journaledOp(outcome: Exclude<CollapseOutcome, { readonly kind: 'reject'
 function actionOf(request: WriteRequest, row: StoredRow | null, id: string, fields: Readonly<Record<string, FieldValue>>): LocalAction {
   if (request.kind === 'insert') return { kind: 'insert', row: { id, ...fields, deleted: false } };
   if (request.kind !== 'update' || row === null) return { kind: 'delete' };
-  const system: Record<string, FieldValue> = {};
-  for (const [key, value] of Object.entries(row.item)) if (isSystemProperty(key)) system[key] = value;
+  const system = systemFields(row.item);
   const base = request.mode === 'merge' ? row.item : system;
   return { kind: 'update', row: { ...base, ...fields, ...system, id, deleted: false } };
 }

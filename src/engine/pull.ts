@@ -1,5 +1,5 @@
 import { SyncError } from '../core/errors.js';
-import { isTombstone, type FieldValue, type Item } from '../core/item.js';
+import { isFieldValue, isTombstone, type FieldValue, type Item } from '../core/item.js';
 import { buildPullRequest, defaultPullPageSize, PULL_TOP_HEADER } from '../core/pull-query.js';
 import { parsePullQuery } from '../core/query-id.js';
 import { applyPage, nextRequest, startPull, type AppliedPage, type PullCursor, type PullFetch, type PullStep } from '../core/watermark.js';
@@ -35,7 +35,7 @@ function rowOf(value: unknown): Item | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const out: Record<string, FieldValue> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[key] = v;
+    if (isFieldValue(v)) out[key] = v;
   }
   return typeof out['id'] === 'string' ? out : null;
 }

@@ -8,7 +8,7 @@ import { parsePrecondition } from './precondition.js';
 import { parseQueryString } from './query-string.js';
 import { splitUrl } from './split-url.js';
 import type { Dialect, HttpRequest, TableRequest, TableSettings } from './types.js';
-import { utf8Length } from './utf8-length.js';
+import { utf8Length } from '../utf8.js';
 
 /** What `parseTableRequest` needs to know about the deployment. */
 export interface ParseTableRequestOptions {

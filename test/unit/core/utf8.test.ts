@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { utf8Length } from '../../../../src/core/dialect/utf8-length.js';
+import { utf8Length } from '../../../src/core/utf8.js';
 
 describe('utf8Length', () => {
   const cases = [
