@@ -3,6 +3,9 @@ import type { Precondition } from './types.js';
 /** The `ETag` of a version: quoted, with `"` escaped as `\"` (PROTOCOL.md §2.2). */
 export const formatETag = (version: string): string => `"${version.replace(/"/g, '\\"')}"`;
 
+/** One member of an entity-tag list: separators, an optional weak prefix, then a quoted tag (to its close, or the end) or a bare token. */
+const LIST_MEMBER = /[ \t,]*(w\/)?(?:"((?:\\"|[^"])*)"?[^,]*|([^,]*))/giy;
+
 /**
  * Reads an `If-Match` / `If-None-Match` value (S-18): `*`, or a comma list of entity tags whose
  * quotes are stripped and `\"` unescaped; weak tags `W/"…"` are dropped, as they never match; an
@@ -10,34 +13,12 @@ export const formatETag = (version: string): string => `"${version.replace(/"/g,
  */
 export function parsePrecondition(header: string | undefined): Precondition | null {
   if (header === undefined || header.trim() === '') return null;
-  if (header.trim() === '*') return { kind: 'any' };
   const versions: string[] = [];
-  let i = 0;
-  while (i < header.length) {
-    while (i < header.length && (header[i] === ' ' || header[i] === '\t' || header[i] === ',')) i++;
-    if (i >= header.length) break;
-    let weak = false;
-    if (header.startsWith('W/', i) || header.startsWith('w/', i)) {
-      weak = true;
-      i += 2;
-    }
-    let tag = '';
-    if (header[i] === '"') {
-      i++;
-      while (i < header.length && header[i] !== '"') {
-        if (header[i] === '\\' && header[i + 1] === '"') i++;
-        tag += header[i];
-        i++;
-      }
-      i++;
-      while (i < header.length && header[i] !== ',') i++;
-    } else {
-      const end = header.indexOf(',', i);
-      tag = (end < 0 ? header.slice(i) : header.slice(i, end)).trim();
-      i = end < 0 ? header.length : end;
-    }
-    if (!weak && tag !== '*') versions.push(tag);
-    else if (!weak) return { kind: 'any' };
+  for (const [, weak, quoted, bare = ''] of header.matchAll(LIST_MEMBER)) {
+    const tag = quoted?.replace(/\\"/g, '"') ?? bare.trim();
+    if (weak !== undefined || (quoted === undefined && tag === '')) continue;
+    if (tag === '*') return { kind: 'any' };
+    versions.push(tag);
   }
   return { kind: 'tags', versions };
 }
