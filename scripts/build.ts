@@ -30,7 +30,7 @@ export const BUNDLES: readonly BundleSpec[] = [
   { entry: 'src/client/elements/index.ts', format: 'es', fileName: 'tablesync-elements.js' },
 ];
 
-/** The Vite config of one bundle: minified, es2022, sourcemaps, debug logging compiled out. */
+/** The Vite config of one bundle: minified, es2022, sourcemaps. */
 export function bundleConfig(spec: BundleSpec, outDir = path.join(root, 'dist')): InlineConfig {
   return {
     configFile: false,
@@ -38,7 +38,6 @@ export function bundleConfig(spec: BundleSpec, outDir = path.join(root, 'dist'))
     mode: 'production',
     logLevel: 'warn',
     publicDir: false,
-    define: { 'import.meta.env.DEV': 'false' },
     resolve: {
       alias: Object.entries(spec.alias ?? {}).map(([find, replacement]) => ({ find, replacement })),
     },

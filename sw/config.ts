@@ -4,7 +4,7 @@
  * still knows its tables.
  *
  * Query: `tables=todoitem,other`, `upstream=<origin>`, `dialect=v2|v3` (the app's),
- * `upstreamDialect=v2|v3`, `policy=merge|serverWins|clientWins|lastWriteWins|hold`, `debug=1`,
+ * `upstreamDialect=v2|v3`, `policy=merge|serverWins|clientWins|lastWriteWins|hold`,
  * `shell=off` (no app-shell cache), `strict=1` (v2 reserved properties refused as the server does: F-12),
  * `pushIntervalMs` and `requestPushIntervalMs` (the fallback pushes' periods, PROTOCOL.md §3.4.8:
  * 60000 and 30000 by default; tests shorten them), and PROTOCOL.md §3.9's
@@ -22,7 +22,6 @@ export const CONFIG_KEY = 'config';
 /** What the worker runs with. */
 export interface WorkerConfig {
   readonly engine: EngineConfig;
-  readonly debug: boolean;
   /** How often the worker pulls every table while a visible page is connected; undefined: the default. */
   readonly pullIntervalMs?: number;
 }
@@ -73,7 +72,7 @@ const originOf = (value: string | null): string | undefined => {
 };
 
 /** The tables named by a query, with its dialect and policy options applied to each; null when it names none. */
-export function parseConfigQuery(search: string): { readonly upstream?: string; readonly tables: EngineTableConfig[] | null; readonly debug: boolean } {
+export function parseConfigQuery(search: string): { readonly upstream?: string; readonly tables: EngineTableConfig[] | null } {
   const query = new URLSearchParams(search);
   const appDialect = dialectOf(query.get('dialect'));
   const upstreamDialect = dialectOf(query.get('upstreamDialect'));
@@ -97,7 +96,7 @@ export function parseConfigQuery(search: string): { readonly upstream?: string; 
           }),
         );
   const upstream = originOf(query.get('upstream'));
-  return { ...(upstream === undefined ? {} : { upstream }), tables, debug: query.get('debug') === '1' };
+  return { ...(upstream === undefined ? {} : { upstream }), tables };
 }
 
 /** The periods of the fallback pushes (U-21), in ms. */
@@ -149,5 +148,5 @@ export async function loadConfig(meta: MetaStore, search: string): Promise<Worke
   const record: StoredConfig = pullIntervalMs === undefined ? engine : { ...engine, pullIntervalMs };
   // The record serves only a later worker started without a query: a full disk must not stop this one starting.
   if (JSON.stringify(record) !== JSON.stringify(stored)) await meta.set({ [CONFIG_KEY]: record }).catch(() => undefined);
-  return { engine, debug: fromQuery.debug, ...(pullIntervalMs === undefined ? {} : { pullIntervalMs }) };
+  return { engine, ...(pullIntervalMs === undefined ? {} : { pullIntervalMs }) };
 }

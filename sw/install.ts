@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import { createEngine } from '../src/engine/create-engine.js';
 import type { Engine } from '../src/engine/engine-types.js';
-import type { Log, PushScheduler } from '../src/engine/ports.js';
+import type { PushScheduler } from '../src/engine/ports.js';
 import type { WorkerMessage } from '../src/protocol.js';
 import { dropShellCaches, type AppShellCache, type createAppShellCache } from './app-shell-cache.js';
 import { createBridge } from './bridge.js';
@@ -88,7 +88,7 @@ export function install(setup: WorkerSetup): void {
   const clock = createClock();
   const entropy = createEntropy(self.crypto);
   const bootId = randomHex(entropy);
-  let log: Log = createLog();
+  const log = createLog();
   let runtime: Runtime | null = null;
   let booting: Promise<Runtime> | null = null;
   const bridge = createBridge({ engine: () => boot().then((rt) => rt.engine), bootId });
@@ -133,7 +133,6 @@ export function install(setup: WorkerSetup): void {
     });
     const meta = createMetaStore(db);
     const config = await loadConfig(meta, setup.search);
-    log = createLog({ debug: config.debug });
     const engine = createEngine({
       store: createLocalStore(db),
       meta,
@@ -170,10 +169,7 @@ export function install(setup: WorkerSetup): void {
       .then((rt) => run(rt.pulls))
       .catch(reportError);
 
-  // Debug lines are off in production builds (log.ts): the call and its text go too.
-  const syncTag = createPushScheduler(self, () => {
-    if (import.meta.env.DEV) log.debug('no Background Sync: fallback triggers push');
-  });
+  const syncTag = createPushScheduler(self);
 
   /** Every journaled write also arms the worker's own delayed push (see push-triggers.ts). */
   function withWritePush(scheduler: PushScheduler): PushScheduler {

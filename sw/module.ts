@@ -31,7 +31,6 @@ export interface TablesyncWorkerOptions {
   /** The fallback pushes' periods where Background Sync is missing (defaults 60000 and 30000). */
   readonly pushIntervalMs?: number;
   readonly requestPushIntervalMs?: number;
-  readonly debug?: boolean;
   /**
    * True when tablesync is the whole worker: it then caches the app shell (unless `shell` is false) and logs
    * uncaught errors. Default false: the app's worker keeps its own caches and error handling.
@@ -44,11 +43,10 @@ export interface TablesyncWorkerOptions {
 /** The options as the classic worker's query. */
 export function toWorkerQuery(options: TablesyncWorkerOptions): string {
   const query = new URLSearchParams({ tables: options.tables.join(',') });
-  const { tables: _tables, standalone: _standalone, shell, strict, debug, ...rest } = options;
+  const { tables: _tables, standalone: _standalone, shell, strict, ...rest } = options;
   for (const [key, value] of Object.entries(rest)) if (value !== undefined) query.set(key, String(value));
   if (shell === false) query.set('shell', 'off');
   if (strict === true) query.set('strict', '1');
-  if (debug === true) query.set('debug', '1');
   return `?${query.toString()}`;
 }
 

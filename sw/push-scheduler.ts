@@ -23,24 +23,23 @@ export interface SyncTagScheduler extends PushScheduler {
 }
 
 /**
- * Creates the scheduler; `onUnavailable` runs when Background Sync is missing or `register` fails (U-21). A tag
- * registered and not yet fired is not registered again: each `register` is a write in the browser's storage, which
- * slowed the next write's own commit.
+ * Creates the scheduler. Where Background Sync is missing or `register` fails, it does nothing: the write's own
+ * delayed push and the fallback triggers push (push-triggers.ts, U-21). A tag registered and not yet fired is not
+ * registered again: each `register` is a write in the browser's storage, which slowed the next write's own commit.
  */
-export function createPushScheduler(scope: ServiceWorkerGlobalScope, onUnavailable: () => void): SyncTagScheduler {
+export function createPushScheduler(scope: ServiceWorkerGlobalScope): SyncTagScheduler {
   let registered = false;
   return {
     async schedule() {
       const sync = hasBackgroundSync(scope) ? syncManagerOf(scope) : null;
-      if (!sync) return onUnavailable();
+      if (!sync) return;
       if (registered) return;
       try {
         registered = true;
         await sync.register(SYNC_TAG);
       } catch {
-        registered = false;
         // Chromium refuses registration when the user blocked background sync for the site.
-        onUnavailable();
+        registered = false;
       }
     },
     fired() {

@@ -152,5 +152,4 @@ export interface Entropy {
 export interface Log {
   info(message: string, data?: Readonly<Record<string, unknown>>): void;
   error(message: string, data?: Readonly<Record<string, unknown>>): void;
-  debug(message: string, data?: Readonly<Record<string, unknown>>): void;
 }

@@ -325,7 +325,7 @@ export function createSeededEntropy(seed = 1): Entropy & { setJitter(value: numb
 
 /** One captured log line. */
 export interface LogEntry {
-  readonly level: 'info' | 'error' | 'debug';
+  readonly level: 'info' | 'error';
   readonly message: string;
   readonly data: Readonly<Record<string, unknown>> | undefined;
 }
@@ -337,6 +337,5 @@ export function createMemoryLog(): Log & { readonly entries: LogEntry[] } {
     entries,
     info: (message, data) => void entries.push({ level: 'info', message, data }),
     error: (message, data) => void entries.push({ level: 'error', message, data }),
-    debug: (message, data) => void entries.push({ level: 'debug', message, data }),
   };
 }

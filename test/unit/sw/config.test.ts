@@ -9,13 +9,12 @@ const memoryMeta = (initial: Record<string, unknown> = {}): MetaStore & { data: 
 };
 
 test('the script URL query names tables, upstream origin, dialects and policy', () => {
-  expect(parseConfigQuery('?tables=todoitem,%20other,todoitem&upstream=http://api.example:8080/x&dialect=v2&upstreamDialect=v3&policy=hold&debug=1')).toEqual({
+  expect(parseConfigQuery('?tables=todoitem,%20other,todoitem&upstream=http://api.example:8080/x&dialect=v2&upstreamDialect=v3&policy=hold')).toEqual({
     upstream: 'http://api.example:8080',
     tables: [
       { name: 'todoitem', appDialect: 'v2', upstreamDialect: 'v3', policy: 'hold' },
       { name: 'other', appDialect: 'v2', upstreamDialect: 'v3', policy: 'hold' },
     ],
-    debug: true,
   });
 });
 
@@ -25,7 +24,7 @@ test('F-12: strict=1 makes every table refuse v2 reserved properties', () => {
 });
 
 test('unknown dialects and policies are ignored; no tables gives null', () => {
-  expect(parseConfigQuery('?dialect=v9&policy=random')).toEqual({ tables: null, debug: false });
+  expect(parseConfigQuery('?dialect=v9&policy=random')).toEqual({ tables: null });
   expect(parseConfigQuery('?tables=a&upstream=not a url').tables).toEqual([{ name: 'a' }]);
 });
 
@@ -71,7 +70,7 @@ test('T-06 T-07 T-09: writes, writeTimeoutMs, maxStaleMs and pullIntervalMs come
   expect(woken).toEqual(first);
   // A query naming tables is the whole configuration: an option it lacks is back to its default.
   const changed = await loadConfig(meta, '?tables=t&writes=online-first');
-  expect(changed).toEqual({ engine: { upstream: '', tables: [{ name: 't' }], writes: 'online-first' }, debug: false });
+  expect(changed).toEqual({ engine: { upstream: '', tables: [{ name: 't' }], writes: 'online-first' } });
   expect(meta.data.get(CONFIG_KEY)).toEqual(changed.engine);
 });
 

@@ -58,7 +58,6 @@ describe('installTablesync options as the worker query', () => {
         pullIntervalMs: 5000,
         pushIntervalMs: 7000,
         requestPushIntervalMs: 3000,
-        debug: true,
         standalone: true,
         shell: false,
       }),
@@ -76,7 +75,6 @@ describe('installTablesync options as the worker query', () => {
       pullIntervalMs: '5000',
       pushIntervalMs: '7000',
       requestPushIntervalMs: '3000',
-      debug: '1',
       shell: 'off',
     });
     expect(toWorkerQuery({ tables: ['todoitem'] })).toBe('?tables=todoitem');
