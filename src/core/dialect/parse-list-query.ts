@@ -73,16 +73,13 @@ export function parseListQuery(params: readonly QueryParam[], options: { readonl
         skip = r.value;
         break;
       }
-      case '$inlinecount': {
-        const v = value.toLowerCase();
-        if (v !== 'allpages' && v !== 'none') return invalid(`$inlinecount must be allpages or none, got ${JSON.stringify(value)}`);
-        count ||= v === 'allpages';
-        break;
-      }
+      case '$inlinecount':
       case '$count': {
+        // v2's `$inlinecount=allpages|none`, v3's `$count=true|false`.
+        const [yes, no] = key === '$count' ? ['true', 'false'] : ['allpages', 'none'];
         const v = value.toLowerCase();
-        if (v !== 'true' && v !== 'false') return invalid(`$count must be true or false, got ${JSON.stringify(value)}`);
-        count ||= v === 'true';
+        if (v !== yes && v !== no) return invalid(`${key} must be ${yes} or ${no}, got ${JSON.stringify(value)}`);
+        count ||= v === yes;
         break;
       }
       default:
