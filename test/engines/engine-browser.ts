@@ -25,7 +25,7 @@ export interface EngineBrowser {
 
 /** Fails with one line naming the Debian package when a binary is missing. */
 export function mustExist(file: string, what: string, install: string): void {
-  if (!existsSync(file)) throw new Error(`${what} is missing (${file}): install it with \`${install}\` (.ci/run does).`);
+  if (!existsSync(file)) throw new Error(`${what} is missing (${file}): install it with \`${install}\` (scripts/setup-test-machine.sh does).`);
 }
 
 /** Sends `signal` to a whole process group; false when none of it is left. */

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 
-const FIX = 'run `bash .ci/run` (it installs the browsers and starts PostgreSQL)';
+const FIX = 'run `bash scripts/setup-test-machine.sh` (it installs the browsers and starts PostgreSQL)';
 const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** An error whose report is its one-line message, without a stack into this file. */

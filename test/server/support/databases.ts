@@ -21,7 +21,7 @@ export async function assertPostgresReachable(): Promise<void> {
     await client.query('select 1');
   } catch (error) {
     throw new Error(
-      `PostgreSQL is unreachable at ${TEST_DATABASE_URL} (${String(error)}). Start it (pg_ctlcluster 15 main start, or .ci/run) ` +
+      `PostgreSQL is unreachable at ${TEST_DATABASE_URL} (${String(error)}). Start it (bash scripts/setup-test-machine.sh) ` +
         'or set TEST_DATABASE_URL; the server suite never skips.',
       { cause: error },
     );
