@@ -287,8 +287,14 @@ describe('e2e-resilience', () => {
     app.upstream.block(false);
     const sentBefore = stack.proxy.sent.length;
 
-    await api.push();
-    await waitFor(async () => (await api.ops()).length === 1, { message: "bob's ops to drain" });
+    const pushed = await api.push();
+    // Seen once in CI on a loaded machine, not since: a timeout says what the push returned and what reached the server.
+    await waitFor(async () => (await api.ops()).length === 1, { message: `bob's ops to drain after a push that returned ${JSON.stringify(pushed)}` }).catch(
+      async (error: unknown) => {
+        const sent = stack.proxy.sent.slice(sentBefore).map((x) => [x.method, x.url.pathname, x.status ?? 'no answer']);
+        throw new Error(`${String(error)}; ops ${JSON.stringify(await api.ops())}; sent since ${JSON.stringify(sent)}`);
+      },
+    );
     const [waiting] = await api.ops();
     expect(waiting).toMatchObject({ itemId: 'i-alice', state: 'pending', blockedReason: 'identity', identity: '|alice' });
     expect((await api.status()).blockedReason).toBe('identity');
