@@ -51,6 +51,8 @@ export function bundleConfig(spec: BundleSpec, outDir = path.join(root, 'dist'))
       minify: 'terser',
       terserOptions: { compress: { passes: 3, keep_fargs: false }, format: { comments: false }, safari10: false },
       sourcemap: true,
+      // Terser is most of each build's time by choice; rolldown's note saying so would greet every `npm start`.
+      rolldownOptions: { checks: { bundlerTimings: false } },
       lib: {
         entry: path.join(root, spec.entry),
         formats: [spec.format],
